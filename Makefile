@@ -1,0 +1,46 @@
+# Two commands do all set-up on a fresh Linux machine with Python 3.11: make demo, make test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := fixtures/demo/service_desk.xml
+OUT := demo-out
+
+.PHONY: demo test lint bench clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Graphviz's `dot` draws SVG/PNG/PDF; install Debian's package when it is missing and apt works.
+system-deps:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else echo "note: Graphviz 'dot' is missing; SVG/PNG/PDF rendering will be unavailable"; fi; }
+
+demo: $(STAMP) system-deps
+	@mkdir -p $(OUT)
+	@echo "== jwflint lint $(DEMO)"
+	-$(BIN)/jwflint lint $(DEMO)
+
+# Tests over ../shared/corpus-bulk (hundreds of files) are marked `bulk` and run when CI is set.
+PYTEST_SELECT := $(if $(CI),,-m "not bulk")
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q -n 2 $(PYTEST_SELECT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check jwflint tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py ../shared/corpus
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist *.egg-info

@@ -1,0 +1,139 @@
+"""Status buckets: which statuses play the roles a service-desk bot needs.
+
+A status belongs to a bucket by the catalogue (status id or name), else by Jira's seed status
+ids (1 Open, 3 In Progress, 4 Reopened, 5 Resolved, 6 Closed), else by a name synonym. Every
+assignment keeps its reason so findings can say which status was taken and why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jwflint.catalogue import Catalogue
+from jwflint.model import Status, Workflow
+
+RESOLVED = "resolved"
+IN_PROGRESS = "in_progress"
+REOPENED = "reopened"
+NEW = "new"
+WAITING = "waiting"
+BUCKETS = (RESOLVED, IN_PROGRESS, REOPENED, NEW, WAITING)
+
+# Role fallbacks: a workflow with no Reopened status reopens into its "new" statuses.
+ROLE_FALLBACK = {REOPENED: NEW}
+
+BUCKET_TITLES = {
+    RESOLVED: "Resolved",
+    IN_PROGRESS: "In Progress",
+    REOPENED: "Reopened",
+    NEW: "New",
+    WAITING: "Waiting",
+}
+
+DEFAULT_STATUS_BUCKETS = {"1": NEW, "3": IN_PROGRESS, "4": REOPENED, "5": RESOLVED, "6": RESOLVED}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    RESOLVED: ("resolved", "done", "closed", "completed", "complete", "fixed"),
+    IN_PROGRESS: ("in progress", "work in progress", "in work", "doing", "wip", "in development"),
+    REOPENED: ("reopened", "re-opened", "reopen"),
+    NEW: ("open", "new", "to do", "todo", "backlog", "waiting for support", "untriaged"),
+    WAITING: (
+        "waiting for customer",
+        "waiting for user",
+        "waiting for reporter",
+        "pending",
+        "on hold",
+        "awaiting customer",
+    ),
+}
+
+
+def normalise_name(name: str) -> str:
+    """Case- and punctuation-insensitive key: "Re-Opened" and "reopened" are the same status."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+_SYNONYM_INDEX = {normalise_name(word): bucket for bucket, words in SYNONYMS.items() for word in words}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    bucket: str
+    reason: str
+    guessed: bool  # True unless the catalogue says so
+
+    def describe(self) -> str:
+        return self.reason
+
+
+class Buckets:
+    """The bucket of every status of one workflow."""
+
+    def __init__(self, workflow: Workflow, catalogue: Catalogue) -> None:
+        self.workflow = workflow
+        self.catalogue = catalogue
+        self.by_step: dict[int, Assignment] = {}
+        configured = _configured_index(catalogue)
+        for status in workflow.statuses:
+            if status.step_id is None or status.step_id in self.by_step:
+                continue
+            assignment = self._assign(status, configured)
+            if assignment is not None:
+                self.by_step[status.step_id] = assignment
+
+    def status_name(self, status: Status) -> str:
+        """The Jira status name when the catalogue or Jira's defaults know it, else the step name."""
+        return self.catalogue.status_name(status.status_id) or status.name
+
+    def _assign(self, status: Status, configured: dict[str, str]) -> Assignment | None:
+        status_id = status.status_id or ""
+        info = self.catalogue.statuses.get(status_id)
+        if info is not None and info.bucket:
+            return Assignment(info.bucket, f"catalogue: status id {status_id} is {info.bucket}", False)
+        if status_id and status_id in configured:
+            return Assignment(configured[status_id], f"config: status id {status_id}", False)
+        names = [n for n in (self.catalogue.status_name(status_id), status.name) if n]
+        for name in names:
+            key = normalise_name(name)
+            if key in configured:
+                return Assignment(configured[key], f"config: status {name!r}", False)
+        if status_id in DEFAULT_STATUS_BUCKETS:
+            bucket = DEFAULT_STATUS_BUCKETS[status_id]
+            return Assignment(bucket, f"Jira's default status id {status_id}", True)
+        for name in names:
+            bucket = _SYNONYM_INDEX.get(normalise_name(name))
+            if bucket is not None:
+                return Assignment(bucket, f"its name {name!r}", True)
+        return None
+
+    def bucket_of(self, status: Status) -> str | None:
+        assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
+        return assignment.bucket if assignment else None
+
+    def members(self, bucket: str) -> list[Status]:
+        """Statuses in a bucket, in document order."""
+        return [s for s in self.workflow.statuses if s.step_id is not None and self.bucket_of(s) == bucket]
+
+    def role(self, bucket: str) -> tuple[list[Status], str | None]:
+        """Statuses that play a bucket's role, and the bucket they came from when it fell back."""
+        members = self.members(bucket)
+        if members or bucket not in ROLE_FALLBACK:
+            return members, None
+        fallback = ROLE_FALLBACK[bucket]
+        return self.members(fallback), fallback
+
+    def explain(self, status: Status) -> str:
+        assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
+        if assignment is None:
+            return "no bucket: its name and status id match none (map it in the catalogue)"
+        return f"{assignment.bucket} ({assignment.reason})"
+
+
+def _configured_index(catalogue: Catalogue) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for bucket, entries in catalogue.bucket_names.items():
+        for entry in entries:
+            text = str(entry).strip()
+            index[text if text.isdigit() else normalise_name(text)] = bucket
+    return index

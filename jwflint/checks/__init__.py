@@ -1,0 +1,10 @@
+"""The closed vocabulary of checks that rules may name. One registry, built from one list."""
+
+from __future__ import annotations
+
+from jwflint.checks import structure
+from jwflint.checks.base import Check
+
+_MODULES = (structure,)
+
+CHECKS: dict[str, Check] = {check.name: check for module in _MODULES for check in module.CHECKS}

@@ -1,0 +1,144 @@
+"""Command line: argument parsing, configuration lookup and exit codes. No linting logic lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from jwflint import __version__, exitcodes
+from jwflint.errors import JwflintError
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class JwflintGroup(click.Group):
+    """Maps every failure to a one-line message and a documented exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        debug = "--debug" in sys.argv
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as exit_:
+            sys.exit(exit_.exit_code)
+        except click.Abort:
+            click.echo("jwflint: aborted", err=True)
+            sys.exit(130)
+        except click.UsageError as error:
+            error.show()
+            sys.exit(exitcodes.USAGE)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(exitcodes.USAGE)
+        except JwflintError as error:
+            click.echo(f"jwflint: error: {error}", err=True)
+            sys.exit(exitcodes.USAGE)
+        except KeyboardInterrupt:
+            click.echo("jwflint: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(exitcodes.OK)
+        except Exception as error:
+            if debug:
+                raise
+            click.echo(
+                f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)",
+                err=True,
+            )
+            sys.exit(exitcodes.INTERNAL)
+
+
+@click.group(cls=JwflintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jwflint")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+def cli(debug: bool) -> None:
+    """Lint, patch and draw exported Jira workflows."""
+
+
+def use_color(stream: Any, output: str | None) -> bool:
+    if output is not None or "NO_COLOR" in os.environ:
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _format_choices() -> list[str]:
+    from jwflint.formatters import FORMATTERS
+
+    return sorted(FORMATTERS)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(_format_choices()),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only, without the summary.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), help="Catalogue file (YAML/JSON).")
+@click.option("--profile", type=click.Choice(["service-bot", "jira"]), help="Run one rule pack only.")
+@click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
+@click.option("--max-size", help="Refuse files larger than this (default 20MB).")
+@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option("--debug", is_flag=True, hidden=True)
+def lint(
+    paths: Sequence[str],
+    output_format: str,
+    output: str | None,
+    fail_on: str | None,
+    quiet: bool,
+    config_path: str | None,
+    catalogue_path: str | None,
+    profile: str | None,
+    packs: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    max_size: str | None,
+    skip_non_workflow: bool,
+    debug: bool,
+) -> None:
+    """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
+    from jwflint import session
+
+    options = session.LintOptions(
+        config_path=config_path,
+        catalogue_path=catalogue_path,
+        profile=profile,
+        packs=tuple(packs),
+        select=tuple(select),
+        ignore=tuple(ignore),
+        max_size=max_size,
+        skip_non_workflow=skip_non_workflow,
+    )
+    run = session.lint_paths(list(paths), options)
+    report = session.make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
+    from jwflint.formatters import formatter
+
+    text = formatter(output_format)(report)
+    session.write_output(text, output)
+    sys.exit(session.exit_code(run, report, fail_on))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    cli.main(args=list(argv) if argv is not None else None, prog_name="jwflint")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,46 @@
+"""Output formats: a registry from name to module, each module exposing ``render(report) -> str``.
+
+Modules are imported only when their format is asked for, so ``--format text`` never pays for
+SARIF or HTML machinery at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from jwflint import __version__
+from jwflint.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from jwflint.linter import FileResult
+    from jwflint.rules import Rule
+
+FORMATTERS: dict[str, str] = {
+    "text": "jwflint.formatters.text",
+    "json": "jwflint.formatters.json_format",
+}
+
+
+@dataclass
+class Report:
+    results: list[FileResult]
+    findings: list[Finding]  # what the user sees: sorted, suppressions and baseline applied
+    rules: list[Rule] = field(default_factory=list)
+    color: bool = False
+    quiet: bool = False
+    version: str = __version__
+    suppressed: list[Finding] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity.label: 0 for severity in sorted(Severity, reverse=True)}
+        for finding in self.findings:
+            counts[finding.severity.label] += 1
+        return counts
+
+
+def formatter(name: str) -> Callable[[Report], str]:
+    module = importlib.import_module(FORMATTERS[name])
+    return module.render  # type: ignore[no-any-return]

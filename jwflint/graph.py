@@ -1,0 +1,116 @@
+"""The workflow as a networkx MultiDiGraph of statuses and transitions, with the queries rules need.
+
+Nodes are step ids plus two virtual nodes: START (the create transition leaves from it) and
+ANY, the "Any status" node from which global transitions leave. Keeping global transitions
+on ANY instead of copying them onto every status keeps the graph linear in the size of the
+workflow; the queries below treat an ANY edge as available from every status.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+import networkx as nx
+
+from jwflint import jira
+from jwflint.model import GLOBAL, INITIAL, Status, Transition, Workflow
+
+START = "start"
+ANY = "any"
+
+
+class WorkflowGraph:
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        graph = nx.MultiDiGraph()
+        graph.add_node(START)
+        graph.add_node(ANY)
+        for status in workflow.statuses:
+            if status.step_id is not None:
+                graph.add_node(status.step_id, status=status)
+        self._local_out: dict[int, list[tuple[Transition, int]]] = {}
+        self._global: list[Transition] = []
+        for transition in workflow.transitions:
+            for target in self._targets(transition):
+                if transition.kind == INITIAL:
+                    graph.add_edge(START, target, transition=transition)
+                elif transition.kind == GLOBAL:
+                    graph.add_edge(ANY, ANY if target == jira.STAY else target, transition=transition)
+                else:
+                    for source in transition.sources:
+                        resolved = source if target == jira.STAY else target
+                        graph.add_edge(source, resolved, transition=transition)
+                        self._local_out.setdefault(source, []).append((transition, resolved))
+            if transition.kind == GLOBAL:
+                self._global.append(transition)
+        self.graph = graph
+
+    def _targets(self, transition: Transition) -> list[int]:
+        targets = [] if transition.target is None else [transition.target]
+        targets.extend(transition.conditional_targets)
+        return [t for t in targets if t == jira.STAY or t in self.workflow.steps_by_id]
+
+    @property
+    def global_transitions(self) -> list[Transition]:
+        return self._global
+
+    def outgoing(self, step_id: int) -> list[tuple[Transition, int]]:
+        """Every transition available from a status, with the step it leads to.
+
+        Jira does not offer a global transition from its own target status; a global loop
+        (``step="-1"``) is offered everywhere and stays.
+        """
+        result = list(self._local_out.get(step_id, ()))
+        for transition in self._global:
+            target = transition.target
+            if target == jira.STAY:
+                result.append((transition, step_id))
+            elif target is not None and target != step_id and target in self.workflow.steps_by_id:
+                result.append((transition, target))
+        return result
+
+    def transitions_into(self, step_id: int, targets: set[int]) -> list[Transition]:
+        """Transitions that lead from status ``step_id`` into one of ``targets``."""
+        return [t for t, to in self.outgoing(step_id) if to in targets and to != step_id]
+
+    def global_into(self, targets: set[int]) -> list[Transition]:
+        return [t for t in self._global if t.target in targets]
+
+    def initial_targets(self) -> list[int]:
+        return [to for _, to in self.graph.out_edges(START)]
+
+    def reachable(self) -> set[int]:
+        """Step ids reachable from the create transition."""
+        seen: set[int] = set()
+        queue = deque(self.initial_targets())
+        global_targets = [t.target for t in self._global if t.target is not None and t.target >= 0]
+        globals_added = False
+        while queue:
+            step = queue.popleft()
+            if step in seen or step not in self.workflow.steps_by_id:
+                continue
+            seen.add(step)
+            for _, to in self._local_out.get(step, ()):
+                if to not in seen:
+                    queue.append(to)
+            if not globals_added:
+                # A global transition is available from any status, so once one status is
+                # reachable, all global targets are (except from itself, handled by the loop).
+                globals_added = True
+                queue.extend(global_targets)
+        return seen
+
+    def dead_ends(self, statuses: Iterable[Status]) -> list[Status]:
+        """Statuses with no transition to another status."""
+        global_targets = {t.target for t in self._global if t.target in self.workflow.steps_by_id}
+        result = []
+        for status in statuses:
+            step = status.step_id
+            if step is None:
+                continue
+            if global_targets - {step}:
+                continue  # some global transition leads elsewhere from here
+            if not any(to != step for _, to in self._local_out.get(step, ())):
+                result.append(status)
+        return result

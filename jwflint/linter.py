@@ -1,0 +1,203 @@
+"""The lint pipeline: read → parse → model → select → check → findings. Pure apart from reading files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jwflint import model as model_module
+from jwflint.checks.base import LintContext, Problem
+from jwflint.checks.structure import INPUT, InputFailure
+from jwflint.config import Config
+from jwflint.errors import InputError
+from jwflint.findings import Finding, Severity, sort_findings
+from jwflint.model import Workflow
+from jwflint.rules import Rule, bundled_pack_paths, load_pack
+from jwflint.xmlio import XMLSyntax, parse, read_bytes
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    workflow: Workflow | None = None
+    failed: bool = False  # the input could not be linted: exit code 2
+    skipped: bool = False  # not a workflow, and the caller asked to skip those
+
+    def summary(self) -> dict[str, object]:
+        workflow = self.workflow
+        kinds = Counter(t.kind for t in workflow.transitions) if workflow else Counter()
+        return {
+            "path": self.path,
+            "workflow": workflow.name if workflow else None,
+            "statuses": len(workflow.statuses) if workflow else 0,
+            "transitions": {kind: kinds.get(kind, 0) for kind in model_module.TRANSITION_KINDS},
+        }
+
+
+def load_rules(config: Config, extra_packs: tuple[str, ...] = (), profile: str | None = None) -> list[Rule]:
+    """Bundled packs, then the config's and the command line's, filtered by profile and selection."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in [*map(str, bundled_pack_paths()), *config.packs, *extra_packs]:
+        for rule in load_pack(path):
+            if rule.id in seen:
+                from jwflint.errors import ConfigError
+
+                raise ConfigError(f"{rule.source}: rule id {rule.id!r} is already defined at {seen[rule.id]}")
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return rules
+
+
+def active_rules(all_rules: list[Rule], config: Config, profile: str | None = None) -> list[Rule]:
+    profile = profile or config.profile
+    chosen = []
+    for rule in all_rules:
+        if rule.check.scope == INPUT:
+            continue
+        if profile and rule.pack not in (profile, "structure"):
+            continue
+        if config.select and rule.id not in config.select and rule.pack not in config.select:
+            continue
+        if rule.id in config.ignore or rule.pack in config.ignore:
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+@dataclass
+class Engine:
+    """Lints files with one set of rules and one configuration."""
+
+    rules: list[Rule]
+    config: Config
+    all_rules: list[Rule] = field(default_factory=list)
+    skip_non_workflow: bool = False
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        extra_packs: tuple[str, ...] = (),
+        profile: str | None = None,
+        skip_non_workflow: bool = False,
+    ) -> Engine:
+        all_rules = load_rules(config, extra_packs)
+        return cls(
+            rules=active_rules(all_rules, config, profile),
+            config=config,
+            all_rules=all_rules,
+            skip_non_workflow=skip_non_workflow,
+        )
+
+    def input_rule(self, kind: str) -> Rule:
+        for rule in self.all_rules:
+            if rule.check.scope == INPUT and rule.args.get("kind") == kind:
+                return rule
+        raise LookupError(f"no bundled rule reports input problem {kind!r}")
+
+    def lint_path(self, path: str) -> FileResult:
+        try:
+            data = read_bytes(path, self.config.max_file_size)
+        except InputError as error:
+            message = str(error)
+            if message.startswith(f"{path}: "):
+                message = message[len(path) + 2 :]
+            return self._failure(path, InputFailure("input-error", message, 0, 0))
+        return self.lint_bytes(path, data)
+
+    def lint_bytes(self, path: str, data: bytes) -> FileResult:
+        try:
+            document = parse(path, data)
+        except XMLSyntax as error:
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        root = document.root
+        if root.tag != "workflow":
+            if self.skip_non_workflow:
+                return FileResult(path, [], skipped=True)
+            line, column = document.position(root)
+            return self._failure(
+                path,
+                InputFailure(
+                    "not-a-workflow",
+                    f"the root element is <{root.tag}>, not <workflow>: not a Jira workflow export",
+                    line,
+                    column,
+                ),
+            )
+        workflow = model_module.build(document)
+        return FileResult(path, self.lint_workflow(workflow), workflow=workflow)
+
+    def _failure(self, path: str, failure: InputFailure) -> FileResult:
+        rule = self.input_rule(failure.kind)
+        findings = [
+            Finding(
+                file=path,
+                line=failure.line,
+                column=failure.column,
+                rule=rule.id,
+                severity=Severity.ERROR,
+                message=_message(rule, problem),
+                workflow=model_module.workflow_name(path),
+            )
+            for problem in rule.check.function(failure, rule.args, None)
+        ]
+        return FileResult(path, findings, failed=True)
+
+    def lint_workflow(self, workflow: Workflow) -> list[Finding]:
+        ctx = LintContext(
+            workflow=workflow,
+            catalogue=self.config.catalogue,
+            settings={"required_resolution_fields": self.config.required_resolution_fields},
+        )
+        ignored = self.config.ignored_for(workflow.path) if self.config.per_path_ignores else set()
+        findings: list[Finding] = []
+        document = workflow.document
+        for rule in self.rules:
+            if rule.id in ignored or rule.pack in ignored:
+                continue
+            severity = self.config.severity.get(rule.id, rule.severity)
+            for target in rule.selector.select(ctx):
+                for problem in rule.check.function(target, rule.args, ctx):
+                    line, column = document.position(problem.element) if problem.element is not None else (1, 1)
+                    findings.append(
+                        Finding(
+                            file=workflow.path,
+                            line=line,
+                            column=column,
+                            rule=rule.id,
+                            severity=severity,
+                            message=_message(rule, problem),
+                            status=problem.status,
+                            transition=problem.transition,
+                            fixable=problem.fixable and rule.fixable,
+                            workflow=workflow.name,
+                            hint=problem.hint or rule.docs.get("how_to_fix", ""),
+                        )
+                    )
+        return sort_findings(findings)
+
+
+def _message(rule: Rule, problem: Problem) -> str:
+    if rule.message is None:
+        return problem.message
+    try:
+        return rule.message.format(message=problem.message, **problem.values)
+    except (KeyError, IndexError, ValueError):
+        return problem.message
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order."""
+    result: list[str] = []
+    for path in paths:
+        candidate = Path(path)
+        if path != "-" and candidate.is_dir():
+            result.extend(
+                str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file()
+            )
+        else:
+            result.append(path)
+    return result

@@ -1,0 +1,160 @@
+"""One lint run over many paths: configuration lookup per file, engines, report and exit code.
+
+Shared by every command that lints (lint, fix, patch, render) so they agree on what a finding is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jwflint import exitcodes
+from jwflint.config import Config, find_config, load_catalogue_file, load_config, parse_size
+from jwflint.errors import ConfigError, JwflintError
+from jwflint.findings import Finding, Severity
+from jwflint.formatters import Report
+from jwflint.linter import Engine, FileResult, expand_paths
+from jwflint.rules import Rule
+
+_FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    config_path: str | None = None
+    catalogue_path: str | None = None
+    profile: str | None = None
+    packs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    max_size: str | None = None
+    skip_non_workflow: bool = False
+
+
+@dataclass
+class LintRun:
+    results: list[FileResult]
+    configs: list[Config]
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def fail_on(self) -> str:
+        return self.configs[0].fail_on if self.configs else "error"
+
+
+class EngineCache:
+    """One engine per configuration file, so files in different folders get their own config."""
+
+    def __init__(self, options: LintOptions) -> None:
+        self.options = options
+        self._by_config: dict[str | None, Engine] = {}
+        self._explicit: Config | None = None
+        if options.config_path:
+            self._explicit = self._customise(load_config(options.config_path))
+
+    def _customise(self, config: Config) -> Config:
+        options = self.options
+        if options.catalogue_path:
+            config = replace(config, catalogue=load_catalogue_file(options.catalogue_path))
+        if options.select:
+            config = replace(config, select=config.select + options.select)
+        if options.ignore:
+            config = replace(config, ignore=config.ignore + options.ignore)
+        if options.max_size:
+            try:
+                config = replace(config, max_file_size=parse_size(options.max_size))
+            except ValueError as error:
+                raise ConfigError(f"--max-size: {error}") from None
+        return config
+
+    def config_for(self, path: str) -> Config:
+        return self.engine_for(path).config
+
+    def engine_for(self, path: str) -> Engine:
+        if self._explicit is not None:
+            key: str | None = self._explicit.path
+            config = self._explicit
+        else:
+            start = Path.cwd() if path == "-" else Path(path)
+            found = find_config(start if start.exists() else Path.cwd())
+            key = str(found) if found else None
+            if key in self._by_config:
+                return self._by_config[key]
+            config = self._customise(load_config(found) if found else Config())
+        engine = self._by_config.get(key)
+        if engine is None:
+            engine = Engine.from_config(
+                config,
+                extra_packs=self.options.packs,
+                profile=self.options.profile,
+                skip_non_workflow=self.options.skip_non_workflow,
+            )
+            self._by_config[key] = engine
+        return engine
+
+    @property
+    def engines(self) -> list[Engine]:
+        return list(self._by_config.values())
+
+
+def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
+    cache = EngineCache(options)
+    files = expand_paths(paths)
+    if not files:
+        raise JwflintError("no workflow files found in: " + ", ".join(paths))
+    results = [cache.engine_for(path).lint_path(path) for path in files]
+    engines = cache.engines
+    rules = engines[0].rules if engines else []
+    return LintRun(results=results, configs=[e.config for e in engines], rules=rules)
+
+
+def make_report(run: LintRun, quiet: bool = False, color: bool = False) -> Report:
+    findings = sorted(run.findings, key=Finding.sort_key)
+    return Report(results=run.results, findings=findings, rules=run.rules, color=color, quiet=quiet)
+
+
+def exit_code(run: LintRun, report: Report, fail_on: str | None) -> int:
+    if any(result.failed for result in run.results):
+        return exitcodes.USAGE
+    level = fail_on or run.fail_on
+    if level == "never":
+        return exitcodes.OK
+    threshold = _FAIL_LEVELS[level]
+    return exitcodes.FINDINGS if any(f.severity >= threshold for f in report.findings) else exitcodes.OK
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(Path(output), text.encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write via a temporary file in the same folder, fsync, then rename: never a half-written file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise JwflintError(f"{path}: cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise JwflintError(f"{path}: cannot write: {error.strerror or error}") from None

@@ -1,0 +1,26 @@
+"""Shared test helpers: where the repository, fixtures and the shared corpus are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+CORPUS_BULK = SHARED / "corpus-bulk"
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
+
+
+def bulk_files() -> list[Path]:
+    return sorted(CORPUS_BULK.glob("*.xml")) if CORPUS_BULK.is_dir() else []
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
