@@ -158,9 +158,10 @@ class Engine:
         for rule in self.rules:
             if rule.id in ignored or rule.pack in ignored:
                 continue
-            severity = self.config.severity.get(rule.id, rule.severity)
+            override = self.config.severity.get(rule.id)
             for target in rule.selector.select(ctx):
                 for problem in rule.check.function(target, rule.args, ctx):
+                    severity = override or min(rule.severity, problem.severity or rule.severity)
                     line, column = document.position(problem.element) if problem.element is not None else (1, 1)
                     findings.append(
                         Finding(

@@ -16,6 +16,7 @@ from lxml import etree
 
 from jwflint.buckets import Buckets
 from jwflint.catalogue import Catalogue
+from jwflint.findings import Severity
 from jwflint.model import Workflow
 
 WORKFLOW = "workflow"
@@ -37,7 +38,11 @@ class Arg:
 
 @dataclass
 class Problem:
-    """What a check found; ``values`` feed a rule's message template."""
+    """What a check found; ``values`` feed a rule's message template.
+
+    ``severity`` lowers the rule's severity for one problem, e.g. "cannot verify: the screen is
+    not in the catalogue" is a warning even under an error rule; a config override still wins.
+    """
 
     message: str
     element: etree._Element | None
@@ -46,6 +51,7 @@ class Problem:
     hint: str = ""
     fixable: bool = False
     values: dict[str, str] = field(default_factory=dict)
+    severity: Severity | None = None
 
 
 @dataclass
