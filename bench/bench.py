@@ -1,0 +1,233 @@
+"""Benchmark jwflint: lint cost against bare lxml parsing, cold start, and growth on synthetic workflows.
+
+Usage: python bench/bench.py [FOLDER] [--repeat N] [--no-synthetic] [--sizes 100x2500,2000x50000]
+
+A script, not a test: timings depend on the machine, so tests never assert on them.
+Targets (issue 2): lint <= 3x bare parse over ../shared/corpus; cold `jwflint lint one.xml`
+<= 1.3x a bare `python -c "import lxml.etree, networkx, yaml, click"`; 2,000 statuses /
+50,000 transitions in <= 3 s and <= 500 MB, growing linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from lxml import etree  # noqa: E402
+
+from jwflint.config import Config  # noqa: E402
+from jwflint.linter import Engine  # noqa: E402
+
+BUILTINS = (
+    "com.atlassian.jira.workflow.function.issue.UpdateIssueStatusFunction",
+    "com.atlassian.jira.workflow.function.misc.CreateCommentFunction",
+    "com.atlassian.jira.workflow.function.issue.GenerateChangeHistoryFunction",
+    "com.atlassian.jira.workflow.function.issue.IssueReindexFunction",
+    "com.atlassian.jira.workflow.function.event.FireIssueEventFunction",
+)
+
+
+def bare_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def time_best(function, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
+    files = sorted(p for p in folder.rglob("*.xml") if p.is_file())
+    blobs = [(str(p), p.read_bytes()) for p in files]
+    total_bytes = sum(len(b) for _, b in blobs)
+    parser = bare_parser()
+
+    def parse_all() -> None:
+        for _, data in blobs:
+            try:
+                etree.fromstring(data.lstrip(), parser)
+            except etree.XMLSyntaxError:
+                pass
+
+    engine = Engine.from_config(Config())
+
+    def lint_all() -> None:
+        for path, data in blobs:
+            engine.lint_bytes(path, data)
+
+    lint_all()  # warm caches (rule packs are loaded once per process anyway)
+    parse_time = time_best(parse_all, repeat)
+    lint_time = time_best(lint_all, repeat)
+    return {
+        "files": len(blobs),
+        "megabytes": total_bytes / 1e6,
+        "parse_s": parse_time,
+        "lint_s": lint_time,
+        "files_per_s": len(blobs) / lint_time,
+        "mb_per_s": total_bytes / 1e6 / lint_time,
+        "ratio": lint_time / parse_time,
+    }
+
+
+def cold_start(sample: Path, repeat: int) -> dict[str, float]:
+    jwflint = Path(sys.executable).with_name("jwflint")
+    lint_cmd = [str(jwflint), "lint", str(sample)] if jwflint.exists() else [sys.executable, "-m", "jwflint", "lint", str(sample)]
+    import_cmd = [sys.executable, "-c", "import lxml.etree, networkx, yaml, click"]
+
+    def wall(cmd: list[str]) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    wall(lint_cmd)  # warm the OS page cache and .pyc files
+    baseline = wall(import_cmd)
+    lint = wall(lint_cmd)
+    return {"imports_s": baseline, "lint_s": lint, "ratio": lint / baseline}
+
+
+def synthetic_workflow(statuses: int, transitions: int, shape: str = "lean") -> bytes:
+    """A well-formed workflow with the given number of steps and actions.
+
+    ``lean`` transitions carry what the graph needs (id, name, description meta, target): 50,000
+    of them fit in the default 20 MB size cap. ``full`` transitions look like real exports: a
+    screen, a permission condition and Jira's five built-in post-functions (about 1.1 KB each,
+    so 50,000 of them make a 56 MB file, above the cap).
+    """
+    functions = "".join(
+        f'<function type="class"><arg name="class.name">{name}</arg></function>' for name in BUILTINS
+    )
+    post = f"<post-functions>{functions}</post-functions>"
+
+    def action(action_id: int, name: str, target: int) -> str:
+        if shape == "lean":
+            return (
+                f'<action id="{action_id}" name="{name}"><meta name="jira.description"></meta>'
+                f'<results><unconditional-result old-status="null" status="null" step="{target}"/>'
+                f"</results></action>\n"
+            )
+        return (
+            f'<action id="{action_id}" name="{name}" view="fieldscreen">'
+            f'<meta name="jira.fieldscreen.id">3</meta>'
+            f'<restrict-to><conditions type="AND"><condition type="class">'
+            f'<arg name="class.name">com.atlassian.jira.workflow.condition.PermissionCondition</arg>'
+            f'<arg name="permission">Resolve Issue</arg></condition></conditions></restrict-to>'
+            f'<results><unconditional-result old-status="null" status="null" step="{target}">{post}'
+            f"</unconditional-result></results></action>\n"
+        )
+
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE workflow PUBLIC "-//OpenSymphony Group//DTD OSWorkflow 2.8//EN" '
+        '"http://www.opensymphony.com/osworkflow/workflow_2_8.dtd">\n<workflow>\n<initial-actions>\n',
+        action(1, "Create", 1),
+        "</initial-actions>\n<global-actions>\n",
+    ]
+    next_id = 11
+    globals_count = 3
+    for index, target in enumerate((statuses, 2, 1)):
+        parts.append(action(next_id, f"Global {index}", target))
+        next_id += 10
+    parts.append("</global-actions>\n<steps>\n")
+    remaining = transitions - 1 - globals_count
+    per_step, extra = divmod(remaining, statuses)
+    for step in range(1, statuses + 1):
+        status_id = {1: "1", 2: "3", statuses: "5"}.get(step, str(10000 + step))
+        parts.append(f'<step id="{step}" name="Status {step}"><meta name="jira.status.id">{status_id}</meta><actions>\n')
+        for k in range(per_step + (1 if step <= extra else 0)):
+            target = (step * 7 + k * 13) % statuses + 1
+            parts.append(action(next_id, f"Go {step}-{k}", target))
+            next_id += 10
+        parts.append("</actions></step>\n")
+    parts.append("</steps>\n</workflow>\n")
+    return "".join(parts).encode()
+
+
+def synthetic_run(statuses: int, transitions: int, shape: str) -> dict[str, float]:
+    """Lint one synthetic workflow in a fresh process; report wall time and peak RSS."""
+    code = (
+        "import json, resource, sys, time\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from jwflint.config import Config\n"
+        "from jwflint.linter import Engine\n"
+        "engine = Engine.from_config(Config())\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "start = time.perf_counter()\n"
+        "result = engine.lint_bytes(sys.argv[1], data)\n"
+        "elapsed = time.perf_counter() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps({'seconds': elapsed, 'peak_mb': peak, 'findings': len(result.findings),"
+        " 'statuses': len(result.workflow.statuses), 'transitions': len(result.workflow.transitions)}))\n"
+    )
+    with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
+        handle.write(synthetic_workflow(statuses, transitions, shape))
+        path = handle.name
+    try:
+        size = os.path.getsize(path)
+        output = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, check=True)
+        result = json.loads(output.stdout)
+        result["megabytes"] = size / 1e6
+        return result
+    finally:
+        os.unlink(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-synthetic", action="store_true")
+    parser.add_argument("--sizes", default="250x6250,500x12500,1000x25000,2000x50000")
+    parser.add_argument("--full-sizes", default="250x6250,500x12500")
+    args = parser.parse_args()
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        sys.exit(f"bench: {folder} is not a folder")
+
+    corpus = corpus_benchmark(folder, args.repeat)
+    print(f"corpus {folder}: {corpus['files']} files, {corpus['megabytes']:.2f} MB")
+    print(f"  bare lxml parse   {corpus['parse_s'] * 1000:8.1f} ms")
+    print(f"  jwflint lint      {corpus['lint_s'] * 1000:8.1f} ms   "
+          f"{corpus['files_per_s']:.0f} files/s, {corpus['mb_per_s']:.1f} MB/s")
+    print(f"  lint / parse      {corpus['ratio']:8.2f}x   (target <= 3x)")
+
+    sample = max((p for p in folder.rglob("*.xml")), key=lambda p: p.stat().st_size)
+    cold = cold_start(sample, max(args.repeat, 5))
+    print(f"cold start on {sample.name}:")
+    print(f"  python -c 'import lxml.etree, networkx, yaml, click'  {cold['imports_s'] * 1000:7.1f} ms")
+    print(f"  jwflint lint one.xml                                  {cold['lint_s'] * 1000:7.1f} ms")
+    print(f"  ratio                                                 {cold['ratio']:7.2f}x   (target <= 1.3x)")
+
+    if args.no_synthetic:
+        return
+    print("synthetic workflows (fresh process each):")
+    print(f"  {'shape':>5} {'statuses':>8} {'transitions':>11} {'MB':>6} {'seconds':>8} {'us/transition':>13} "
+          f"{'peak MB':>8} {'findings':>8}")
+    for shape, sizes in (("lean", args.sizes), ("full", args.full_sizes)):
+        for size in filter(None, sizes.split(",")):
+            statuses, transitions = (int(x) for x in size.lower().split("x"))
+            run = synthetic_run(statuses, transitions, shape)
+            per = run["seconds"] / transitions * 1e6
+            print(f"  {shape:>5} {statuses:>8} {transitions:>11} {run['megabytes']:>6.1f} {run['seconds']:>8.2f} "
+                  f"{per:>13.1f} {run['peak_mb']:>8.0f} {run['findings']:>8}")
+    print("  targets: 2000 x 50000 (lean: the size that fits the 20 MB cap) in <= 3 s and <= 500 MB;")
+    print("  us/transition roughly constant as the workflow grows (linear)")
+
+if __name__ == "__main__":
+    main()
