@@ -11,6 +11,7 @@ Targets (issue 2): lint <= 3x bare parse over ../shared/corpus; cold `jwflint li
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -58,10 +59,8 @@ def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
 
     def parse_all() -> None:
         for _, data in blobs:
-            try:
+            with contextlib.suppress(etree.XMLSyntaxError):
                 etree.fromstring(data.lstrip(), parser)
-            except etree.XMLSyntaxError:
-                pass
 
     engine = Engine.from_config(Config())
 
@@ -85,7 +84,9 @@ def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
 
 def cold_start(sample: Path, repeat: int) -> dict[str, float]:
     jwflint = Path(sys.executable).with_name("jwflint")
-    lint_cmd = [str(jwflint), "lint", str(sample)] if jwflint.exists() else [sys.executable, "-m", "jwflint", "lint", str(sample)]
+    lint_cmd = [str(jwflint), "lint", str(sample)]
+    if not jwflint.exists():
+        lint_cmd = [sys.executable, "-m", "jwflint", "lint", str(sample)]
     import_cmd = [sys.executable, "-c", "import lxml.etree, networkx, yaml, click"]
 
     def wall(cmd: list[str]) -> float:
@@ -149,7 +150,9 @@ def synthetic_workflow(statuses: int, transitions: int, shape: str = "lean") -> 
     per_step, extra = divmod(remaining, statuses)
     for step in range(1, statuses + 1):
         status_id = {1: "1", 2: "3", statuses: "5"}.get(step, str(10000 + step))
-        parts.append(f'<step id="{step}" name="Status {step}"><meta name="jira.status.id">{status_id}</meta><actions>\n')
+        parts.append(
+            f'<step id="{step}" name="Status {step}"><meta name="jira.status.id">{status_id}</meta><actions>\n'
+        )
         for k in range(per_step + (1 if step <= extra else 0)):
             target = (step * 7 + k * 13) % statuses + 1
             parts.append(action(next_id, f"Go {step}-{k}", target))
