@@ -76,3 +76,106 @@ EVENT_GENERIC = "13"
 def short_class(class_name: str) -> str:
     """The last dotted part of a class name, which is how Jira admins refer to it."""
     return class_name.rsplit(".", 1)[-1]
+
+
+# UpdateIssueFieldFunction args; an empty field.value clears the field (assignee: Unassigned).
+ARG_FIELD_NAME = "field.name"
+ARG_FIELD_VALUE = "field.value"
+FIELD_RESOLUTION = "resolution"
+FIELD_ASSIGNEE = "assignee"
+# Post-functions that assign the issue to someone, whatever ran before them.
+ASSIGN_FUNCTIONS = (
+    _FN + "issue.AssignToCurrentUserFunction",
+    _FN + "issue.AssignToReporterFunction",
+    _FN + "issue.AssignToLeadFunction",
+)
+
+# Condition args.
+ARG_GROUP = "group"
+ARG_PROJECT_ROLE = "jira.projectrole.id"
+ARG_PERMISSIONS = ("permissionKey", "permission")  # newer key style first, then the legacy arg
+# Cloud's "Hide from user" (API only); its XML package is unverified, so match the suffix.
+REMOTE_ONLY_SUFFIX = "RemoteOnlyCondition"
+# ScriptRunner stores scripts as base64 behind this prefix (base64 of "`!`").
+SCRIPTRUNNER_BASE64_PREFIX = "YCFg"
+
+# Project permission keys (REST style), the form jwflint reports permissions in.
+PERMISSION_KEYS = (
+    "ADMINISTER_PROJECTS", "BROWSE_PROJECTS", "CREATE_ISSUES", "EDIT_ISSUES", "SCHEDULE_ISSUES",
+    "MOVE_ISSUES", "ASSIGN_ISSUES", "ASSIGNABLE_USER", "RESOLVE_ISSUES", "CLOSE_ISSUES",
+    "TRANSITION_ISSUES", "MODIFY_REPORTER", "ADD_COMMENTS", "DELETE_ISSUES", "WORK_ON_ISSUES",
+    "LINK_ISSUES", "CREATE_ATTACHMENTS", "SET_ISSUE_SECURITY", "VIEW_VOTERS_AND_WATCHERS",
+    "MANAGE_WATCHERS", "EDIT_ALL_COMMENTS", "EDIT_OWN_COMMENTS", "DELETE_ALL_COMMENTS",
+    "DELETE_OWN_COMMENTS", "DELETE_ALL_ATTACHMENTS", "DELETE_OWN_ATTACHMENTS", "EDIT_ALL_WORKLOGS",
+    "EDIT_OWN_WORKLOGS", "DELETE_ALL_WORKLOGS", "DELETE_OWN_WORKLOGS", "VIEW_READONLY_WORKFLOW",
+    "SERVICEDESK_AGENT",
+)
+# Legacy short names and display names ("resolve", "Resolve Issue"), matched by prefix in this
+# order as Jira's Permissions.getType does, mapped to the keys above.
+PERMISSION_PREFIXES = (
+    ("sysadmin", "SYSTEM_ADMIN"), ("admin", "ADMINISTER"), ("use", "USE"),
+    ("project", "ADMINISTER_PROJECTS"), ("browse", "BROWSE_PROJECTS"), ("create", "CREATE_ISSUES"),
+    ("edit", "EDIT_ISSUES"), ("update", "EDIT_ISSUES"), ("scheduleissue", "SCHEDULE_ISSUES"),
+    ("assignable", "ASSIGNABLE_USER"), ("assign", "ASSIGN_ISSUES"), ("resolv", "RESOLVE_ISSUES"),
+    ("close", "CLOSE_ISSUES"), ("transition", "TRANSITION_ISSUES"),
+    ("worklogeditall", "EDIT_ALL_WORKLOGS"), ("worklogeditown", "EDIT_OWN_WORKLOGS"),
+    ("worklogdeleteown", "DELETE_OWN_WORKLOGS"), ("worklogdeleteall", "DELETE_ALL_WORKLOGS"),
+    ("work", "WORK_ON_ISSUES"), ("link", "LINK_ISSUES"), ("delete", "DELETE_ISSUES"),
+    ("move", "MOVE_ISSUES"), ("setsecurity", "SET_ISSUE_SECURITY"), ("modifyreporter", "MODIFY_REPORTER"),
+    ("viewvotersandwatchers", "VIEW_VOTERS_AND_WATCHERS"), ("managewatcherlist", "MANAGE_WATCHERS"),
+    ("commenteditall", "EDIT_ALL_COMMENTS"), ("commenteditown", "EDIT_OWN_COMMENTS"),
+    ("commentdeleteown", "DELETE_OWN_COMMENTS"), ("commentdeleteall", "DELETE_ALL_COMMENTS"),
+    ("attachdeleteown", "DELETE_OWN_ATTACHMENTS"), ("attachdeleteall", "DELETE_ALL_ATTACHMENTS"),
+    ("attach", "CREATE_ATTACHMENTS"), ("comment", "ADD_COMMENTS"),
+    ("viewworkflowreadonly", "VIEW_READONLY_WORKFLOW"),
+)
+
+# --- Jira hygiene pack ---------------------------------------------------------------------------
+# Built-in post-functions of the create transition, in Jira's weight order (90, 310, 400, 600).
+# IssueStore and IssueReindex are optional there: older exports and Jira's own files lack them.
+INITIAL_BUILTIN_POST_FUNCTIONS = (ISSUE_CREATE, ISSUE_STORE, ISSUE_REINDEX, FIRE_ISSUE_EVENT)
+INITIAL_REQUIRED_POST_FUNCTIONS = (ISSUE_CREATE, FIRE_ISSUE_EVENT)
+# How Jira's transition view lists the built-ins (system-workflow-plugin.xml descriptions).
+POST_FUNCTION_TITLES = {
+    UPDATE_ISSUE_STATUS: "Set issue status to the linked status of the destination workflow step",
+    CREATE_COMMENT: "Add a comment to an issue if one is entered during a transition",
+    GENERATE_CHANGE_HISTORY: "Update change history for an issue and store the issue in the database",
+    ISSUE_REINDEX: "Re-index an issue to keep indexes in sync with the database",
+    FIRE_ISSUE_EVENT: "Fire an event that can be processed by the listeners",
+    ISSUE_CREATE: "Creates the issue originally",
+    ISSUE_STORE: "Stores updates to an issue (no change history is created)",
+}
+
+ARG_EVENT_TYPE_ID = "eventTypeId"
+EVENT_ISSUE_CREATED = "1"
+# EventType.java; ids >= CUSTOM_ID_MIN are the instance's own events.
+EVENT_NAMES = {
+    "1": "Issue Created", "2": "Issue Updated", "3": "Issue Assigned", "4": "Issue Resolved",
+    "5": "Issue Closed", "6": "Issue Commented", "7": "Issue Reopened", "8": "Issue Deleted",
+    "9": "Issue Moved", "10": "Work Logged On Issue", "11": "Work Started On Issue",
+    "12": "Work Stopped On Issue", "13": "Generic Event", "14": "Issue Comment Edited",
+    "15": "Issue Worklog Updated", "16": "Issue Worklog Deleted", "17": "Issue Comment Deleted",
+}
+# Jira numbers what an instance creates (statuses, screens, events, resolutions, roles) from 10000.
+CUSTOM_ID_MIN = 10000
+CUSTOM_FIELD_PREFIX = "customfield_"
+# UpdateIssueFieldFunction's assignee value for "Automatic" (not a user).
+ASSIGNEE_AUTOMATIC = "-1"
+
+# Service Desk's marker on transitions that clear the resolution (it goes with UpdateIssueField).
+META_SD_RESOLUTION_CLEAR = "sd.resolution.clear"
+# JSU "Clear Field Value"; scopeType SAME (or none) clears the field on the transitioned issue itself.
+JSU_CLEAR_FIELD_VALUE = "com.googlecode.jsu.workflow.function.ClearFieldValuePostFunction"
+JSU_ARG_FIELD = "field"
+JSU_ARG_SCOPE = "scopeType"
+JSU_SCOPE_SAME = "SAME"
+
+# ScriptRunner classes, and the arg its "disable" switch writes on a condition/validator/function.
+SCRIPTRUNNER_PACKAGE = "com.onresolve."
+ARG_DISABLED = "disabled"
+ARG_CANNED_SCRIPT = "canned-script"
+
+# Step metas jira.permission.[subtasks.]{permission}.{type}[.n]; the types whose value names an
+# instance object, and what it is.
+META_PERMISSION_PREFIX = "jira.permission."
+PERMISSION_META_TYPES = {"group": "group", "user": "user", "projectrole": "project role", "userCF": "custom field"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jwflint.checks import structure
+from jwflint.checks import bot, coverage, structure
 from jwflint.checks.base import Check
 
-_MODULES = (structure,)
+_MODULES = (structure, coverage, bot)
 
 CHECKS: dict[str, Check] = {check.name: check for module in _MODULES for check in module.CHECKS}
