@@ -26,24 +26,28 @@ class WorkflowGraph:
         graph = nx.MultiDiGraph()
         graph.add_node(START)
         graph.add_node(ANY)
-        for status in workflow.statuses:
-            if status.step_id is not None:
-                graph.add_node(status.step_id, status=status)
+        graph.add_nodes_from(
+            (status.step_id, {"status": status}) for status in workflow.statuses if status.step_id is not None
+        )
         self._local_out: dict[int, list[tuple[Transition, int]]] = {}
         self._global: list[Transition] = []
+        edges: list[tuple[object, object, dict[str, Transition]]] = []
         for transition in workflow.transitions:
+            data = {"transition": transition}
             for target in self._targets(transition):
                 if transition.kind == INITIAL:
-                    graph.add_edge(START, target, transition=transition)
+                    edges.append((START, target, data))
                 elif transition.kind == GLOBAL:
-                    graph.add_edge(ANY, ANY if target == jira.STAY else target, transition=transition)
+                    edges.append((ANY, ANY if target == jira.STAY else target, data))
                 else:
                     for source in transition.sources:
                         resolved = source if target == jira.STAY else target
-                        graph.add_edge(source, resolved, transition=transition)
+                        edges.append((source, resolved, data))
                         self._local_out.setdefault(source, []).append((transition, resolved))
             if transition.kind == GLOBAL:
                 self._global.append(transition)
+        # One bulk call: per-edge add_edge costs a dict lookup chain each time.
+        graph.add_edges_from(edges)
         self.graph = graph
 
     def _targets(self, transition: Transition) -> list[int]:

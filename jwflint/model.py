@@ -7,7 +7,6 @@ with the element it concerns, and the rules report it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -539,13 +538,4 @@ def build(document: Document, name: str | None = None) -> Workflow:
     """Build the model of a parsed document whose root is ``<workflow>``."""
     builder = _Builder(document, name)
     builder._common_refs = []
-    # Building allocates hundreds of thousands of small objects and no garbage cycles; the
-    # cyclic collector would rescan the growing heap over and over (half the build time on a
-    # 50,000-transition workflow).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return builder.build()
-    finally:
-        if enabled:
-            gc.enable()
+    return builder.build()
