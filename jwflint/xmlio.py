@@ -60,8 +60,11 @@ class Document:
     root: etree._Element
     leading_bytes: int  # whitespace/BOM stripped before `<?xml`
     leading_lines: int  # newlines among them: lxml counts lines from the stripped text
+    # Whitespace (not a BOM, which XML allows) in front of an XML declaration: the Cloud quirk
+    # strict parsers reject. Whitespace before a root element without a declaration is legal.
+    whitespace_before_declaration: int = 0
     _lines: list[bytes] | None = field(default=None, repr=False)
-    _same_line_order: dict[tuple[str, int], list[etree._Element]] = field(default_factory=dict, repr=False)
+    _by_line: dict[str, dict[int, list[etree._Element]]] = field(default_factory=dict, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -69,30 +72,41 @@ class Document:
 
     def position(self, element: etree._Element) -> tuple[int, int]:
         """1-based (line, column) of the element's start tag in the original file."""
-        end_line = (element.sourceline or 0) + self.leading_lines if element.sourceline else 0
-        if end_line <= 0:
+        sourceline = element.sourceline
+        if not sourceline:
             return (0, 0)
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag:
+        end_line = sourceline + self.leading_lines
+        if not isinstance(element.tag, str):
             return (end_line, 1)
         lines = self._text_lines()
-        pattern = re.compile(b"<" + re.escape(tag.encode()) + rb"(?=[\s/>])")
-        # lxml reports the line on which the start tag ends; a start tag split over several
-        # lines begins on an earlier one.
-        same_line = self._same_line_order.get((tag, element.sourceline))
-        if same_line is None:
-            same_line = [e for e in self.root.iter(tag) if e.sourceline == element.sourceline]
-            self._same_line_order[(tag, element.sourceline)] = same_line
+        if end_line > len(lines):
+            return (end_line, 1)
+        pattern = re.compile(b"<" + re.escape(_written_name(element).encode()) + rb"(?=[\s/>]|$)")
+        # lxml reports the line on which the start tag ends. Same-tag elements whose start tags
+        # end on that line come in document order; at most the first of them began on an earlier
+        # line (a start tag split over several lines), the others begin on this one.
+        same_line = self._elements_ending_on(element.tag, sourceline)
         index = next((i for i, e in enumerate(same_line) if e is element), 0)
-        if end_line <= len(lines):
-            hits = list(pattern.finditer(lines[end_line - 1]))
-            if len(hits) > index:
-                return (end_line, _char_column(lines[end_line - 1], hits[index].start()))
-            for line_no in range(end_line - 1, max(end_line - 200, 0), -1):
-                hits = list(pattern.finditer(lines[line_no - 1]))
-                if hits:
-                    return (line_no, _char_column(lines[line_no - 1], hits[-1].start()))
+        hits = [match.start() for match in pattern.finditer(lines[end_line - 1])]
+        begun_earlier = max(len(same_line) - len(hits), 0)
+        if hits and index >= begun_earlier:
+            return (end_line, _char_column(lines[end_line - 1], hits[index - begun_earlier]))
+        for line_no in range(end_line - 1, max(end_line - 200, 0), -1):
+            hits = [match.start() for match in pattern.finditer(lines[line_no - 1])]
+            if hits:
+                return (line_no, _char_column(lines[line_no - 1], hits[-1]))
         return (end_line, 1)
+
+    def _elements_ending_on(self, tag: str, sourceline: int) -> list[etree._Element]:
+        # One pass per tag, on first use: a per-finding scan of the tree would make a file
+        # with many findings quadratic.
+        by_line = self._by_line.get(tag)
+        if by_line is None:
+            by_line = {}
+            for candidate in self.root.iter(tag):
+                by_line.setdefault(candidate.sourceline or 0, []).append(candidate)
+            self._by_line[tag] = by_line
+        return by_line.get(sourceline, [])
 
     def _text_lines(self) -> list[bytes]:
         if self._lines is None:
@@ -100,8 +114,25 @@ class Document:
         return self._lines
 
 
+def _written_name(element: etree._Element) -> str:
+    """The tag as written in the file: ``prefix:local`` for a namespaced element, else the name."""
+    qname = etree.QName(element)
+    return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
+
+
 def _char_column(line: bytes, byte_offset: int) -> int:
-    return len(line[:byte_offset].decode("utf-8", errors="replace")) + 1
+    """1-based column in characters; a BOM is invisible in editors, so it does not count."""
+    before = line[:byte_offset]
+    if before.startswith(UTF8_BOM):
+        before = before[len(UTF8_BOM) :]
+    return len(before.decode("utf-8", errors="replace")) + 1
+
+
+def _size_text(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None) -> bytes:
@@ -122,23 +153,25 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] |
         except OSError as error:
             raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(data) > max_bytes:
-        raise InputError(
-            f"{path}: larger than the {max_bytes // (1024 * 1024)} MB limit (raise it with --max-size)"
-        )
+        raise InputError(f"{path}: larger than the {_size_text(max_bytes)} limit (raise it with --max-size)")
     return data
 
 
 def parse(path: str, data: bytes) -> Document:
     """Parse untrusted bytes into a Document, or raise XMLSyntax with a line and column."""
-    stripped = data
-    if stripped.startswith(UTF8_BOM):
-        stripped = stripped[len(UTF8_BOM) :]
-    stripped = stripped.lstrip(b" \t\r\n")
+    bom = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    stripped = data[bom:].lstrip(b" \t\r\n")
     leading = len(data) - len(stripped)
     leading_lines = data.count(b"\n", 0, leading)
+    # lxml counts columns from the stripped text; on its first line, add what was stripped.
+    first_line_shift = leading - (data.rfind(b"\n", 0, leading) + 1) - (bom if not leading_lines else 0)
+
+    def in_file(line: int, column: int) -> tuple[int, int]:
+        return line + leading_lines, max(column, 1) + (first_line_shift if line == 1 else 0)
+
     if not stripped:
         raise XMLSyntax("the file is empty: not a workflow export", 1, 1)
-    _refuse_entity_declarations(stripped, leading_lines)
+    _refuse_entity_declarations(data, leading)
     try:
         root = etree.fromstring(stripped, _hardened_parser())
     except etree.XMLSyntaxError as error:
@@ -146,36 +179,74 @@ def parse(path: str, data: bytes) -> Document:
         message = error.msg or str(error)
         # lxml appends "line N, column M" to its messages; we report the position ourselves.
         message = re.sub(r",? line \d+, column \d+$", "", message)
-        raise XMLSyntax(f"not well-formed XML: {message}", line + leading_lines, max(column, 1)) from None
+        raise XMLSyntax(f"not well-formed XML: {message}", *in_file(line, column)) from None
     except ValueError as error:  # e.g. an encoding declaration lxml cannot honour
-        raise XMLSyntax(f"not well-formed XML: {error}", 1 + leading_lines, 1) from None
-    return Document(path=path, data=data, root=root, leading_bytes=leading, leading_lines=leading_lines)
+        raise XMLSyntax(f"not well-formed XML: {error}", *in_file(1, 1)) from None
+    _refuse_parsed_entities(root, data, leading)
+    return Document(
+        path=path,
+        data=data,
+        root=root,
+        leading_bytes=leading,
+        leading_lines=leading_lines,
+        whitespace_before_declaration=leading - bom if stripped.startswith(b"<?xml") else 0,
+    )
 
 
-_ENTITY_DECL = re.compile(rb"<!ENTITY")
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# Where comments, processing instructions and quoted literals end; their text is skipped whole.
+_CLOSERS = {b"<!--": b"-->", b"<?": b"?>", b'"': b'"', b"'": b"'"}
+_PROLOG_TOKEN = re.compile(rb"<!--|<\?|<!DOCTYPE|<[^!?]")
+_DOCTYPE_TOKEN = re.compile(rb"<!--|<\?|\"|'|<!ENTITY|\[|\]|>")
+_UNSAFE_MESSAGE = "the document declares entities (<!ENTITY>); refused as hostile: no Jira export declares any"
 
 
-def _refuse_entity_declarations(data: bytes, leading_lines: int) -> None:
+def _refuse_entity_declarations(data: bytes, start: int) -> None:
     # Entity declarations can only live in the internal DTD subset of a DOCTYPE, before the
     # root element; that is where billion-laughs and external-entity attacks are written.
-    doctype = data.find(b"<!DOCTYPE")
-    if doctype < 0:
-        return
-    first_element = _FIRST_ELEMENT.search(data)
-    if first_element is not None and first_element.start() < doctype:
-        return
-    end = first_element.start() if first_element is not None else len(data)
-    match = _ENTITY_DECL.search(data, doctype, end)
-    if match:
-        line = data.count(b"\n", 0, match.start()) + 1 + leading_lines
-        column = match.start() - (data.rfind(b"\n", 0, match.start()) + 1) + 1
-        raise XMLSyntax(
-            "the document declares entities (<!ENTITY>); refused as hostile: no Jira export declares any",
-            line,
-            column,
-            rule="unsafe-xml",
-        )
+    # The prolog is tokenised rather than searched up to the first "<x": a comment or a
+    # quoted literal holding "<x" must not end the search early. Skipped spans are jumped
+    # over with find(), so the scan stays linear even on hostile input.
+    position = start
+    in_doctype = in_subset = False
+    while True:
+        token = (_DOCTYPE_TOKEN if in_doctype else _PROLOG_TOKEN).search(data, position)
+        if token is None:
+            return
+        text = token.group()
+        closer = _CLOSERS.get(text)
+        if closer is not None:
+            end = data.find(closer, token.end())
+            if end < 0:
+                return  # unterminated: not well-formed, and the parser says so
+            position = end + len(closer)
+        elif text == b"<!ENTITY":
+            raise XMLSyntax(_UNSAFE_MESSAGE, *_offset_position(data, token.start()), rule="unsafe-xml")
+        elif text == b"<!DOCTYPE":
+            in_doctype, position = True, token.end()
+        elif text == b"[":
+            in_subset, position = True, token.end()
+        elif text == b"]":
+            in_subset, position = False, token.end()
+        elif text == b">" and in_subset:
+            position = token.end()  # the end of a declaration inside the subset
+        else:
+            return  # the end of the DOCTYPE, or the root element when there is none
+
+
+def _refuse_parsed_entities(root: etree._Element, data: bytes, start: int) -> None:
+    # Second line of defence for what the byte scan cannot read (e.g. a UTF-16 document):
+    # the parser never expands or fetches entities, but a declaration still marks the file
+    # as hostile.
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+        doctype = data.find(b"<!DOCTYPE", start)
+        line, column = _offset_position(data, doctype) if doctype >= 0 else (1, 1)
+        raise XMLSyntax(_UNSAFE_MESSAGE, line, column, rule="unsafe-xml")
+
+
+def _offset_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, _char_column(data[line_start:offset], offset - line_start)
 
 
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -1,0 +1,354 @@
+"""The hardened reader (jwflint/xmlio.py): parser options, entity refusal, size limits, positions."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from jwflint import xmlio
+from jwflint.errors import InputError
+from jwflint.xmlio import XMLSyntax, parse, read_bytes
+
+from .conftest import corpus_files
+
+SECRET = "jwflint-secret-7f3a91"
+
+
+def _position_text(document: xmlio.Document, element: etree._Element) -> str:
+    """The file's text from the position the reader gives for an element."""
+    line, column = document.position(element)
+    text = document.data.split(b"\n")[line - 1].decode("utf-8")
+    return text.removeprefix("\ufeff")[column - 1 :]
+
+
+# --- parser configuration -------------------------------------------------------------------
+
+
+def test_parser_is_built_with_network_dtd_and_entities_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict[str, Any]] = []
+    real = etree.XMLParser
+
+    def recording_parser(**options: Any) -> etree.XMLParser:
+        seen.append(options)
+        return real(**options)
+
+    monkeypatch.setattr(xmlio, "_parser", None)
+    monkeypatch.setattr(xmlio.etree, "XMLParser", recording_parser)
+    parse("x.xml", b"<workflow/>")
+    assert len(seen) == 1
+    options = seen[0]
+    assert options["no_network"] is True
+    assert options["load_dtd"] is False
+    assert options["resolve_entities"] is False
+    assert options["dtd_validation"] is False
+    assert options["huge_tree"] is False
+
+
+def test_external_dtd_is_never_loaded(tmp_path: Path) -> None:
+    # A DTD can inject default attributes; if it were read, the root would grow one.
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ATTLIST workflow injected CDATA "from-the-dtd">\n', encoding="utf-8")
+    data = f'<?xml version="1.0"?>\n<!DOCTYPE workflow SYSTEM "{dtd.as_uri()}">\n<workflow/>\n'.encode()
+    document = parse("x.xml", data)
+    assert document.root.get("injected") is None
+
+
+def test_hardened_parser_alone_does_not_expand_an_external_entity(tmp_path: Path) -> None:
+    # Below the byte scan that refuses the document: even if it were bypassed, lxml with our
+    # options keeps the reference unresolved.
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    data = (
+        f'<!DOCTYPE workflow [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
+        '<workflow><meta name="x">&xxe;</meta></workflow>'
+    ).encode()
+    root = etree.fromstring(data, xmlio._hardened_parser())
+    assert SECRET not in etree.tostring(root, encoding="unicode")
+
+
+# --- entity refusal ------------------------------------------------------------------------
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE workflow [\n  <!ENTITY lol "lol">\n'
+    + "".join(
+        f'  <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10)
+    )
+    + ']>\n<workflow><meta name="x">&lol9;</meta></workflow>\n'
+)
+
+
+def test_billion_laughs_is_refused_as_unsafe_before_parsing() -> None:
+    started = time.perf_counter()
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", BILLION_LAUGHS.encode())
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.rule == "unsafe-xml"
+    assert (caught.value.line, caught.value.column) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        # a comment holding "<x" used to end the scan before the declaration
+        "<!DOCTYPE workflow [<!-- <x --> <!ENTITY e 'v'>]>",
+        # a quoted literal holding "]>" must not end the DOCTYPE
+        "<!DOCTYPE workflow PUBLIC \"-//a]>//EN\" 'b.dtd' [ <!-- ]> --> <!ENTITY e 'v'> ]>",
+        # a processing instruction in the subset holding quotes and '>'
+        "<!DOCTYPE workflow [<?pi \" > ' ?><!ENTITY e 'v'>]>",
+        # a comment before the DOCTYPE holding a fake root element
+        "<!-- <workflow> --><!DOCTYPE workflow [<!ENTITY e 'v'>]>",
+    ],
+)
+def test_entity_declarations_are_found_whatever_precedes_them(prolog: str) -> None:
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", (prolog + "<workflow/>").encode())
+    assert caught.value.rule == "unsafe-xml"
+    offset = prolog.index("<!ENTITY")
+    assert (caught.value.line, caught.value.column) == (1, offset + 1)
+
+
+def test_entity_declaration_in_utf16_is_refused_after_parsing() -> None:
+    # The byte scan cannot read UTF-16; the parsed DTD is checked as well.
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE workflow [<!ENTITY e "v">]><workflow/>'
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", text.encode("utf-16"))
+    assert caught.value.rule == "unsafe-xml"
+
+
+def test_entity_text_outside_the_doctype_is_not_refused() -> None:
+    data = (
+        b'<!DOCTYPE workflow PUBLIC "-//OpenSymphony Group//DTD OSWorkflow 2.8//EN" "http://x/w.dtd">\n'
+        b"<workflow><!-- <!ENTITY is only text here --><meta name=\"d\"><![CDATA[<!ENTITY]]></meta></workflow>"
+    )
+    document = parse("x.xml", data)
+    assert document.root[1].text == "<!ENTITY"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"<!DOCTYPE workflow [" + b"<!--" * 200_000,
+        b"<!DOCTYPE workflow [" + b'"' * 200_000,
+        b"<!DOCTYPE workflow [" + b"<!-- c -->" * 100_000 + b"]><workflow/>",
+    ],
+    ids=["unterminated-comments", "unterminated-quotes", "many-comments"],
+)
+def test_prolog_scan_is_linear_on_hostile_input(hostile: bytes) -> None:
+    started = time.perf_counter()
+    try:
+        parse("x.xml", hostile)
+    except XMLSyntax as error:
+        assert error.rule == "xml-syntax"
+    assert time.perf_counter() - started < 2.0
+
+
+# --- syntax errors: positions in the real file ---------------------------------------------
+
+
+def test_syntax_error_counts_lines_from_the_real_file_start() -> None:
+    data = b'\n\n<?xml version="1.0"?>\n<workflow>\n  <steps>\n</workflow>\n'
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", data)
+    assert caught.value.rule == "xml-syntax"
+    assert caught.value.line == 6
+    assert "mismatch" in caught.value.message
+
+
+def test_syntax_error_column_includes_stripped_spaces_on_the_first_line() -> None:
+    body = '<?xml version="1.0"?><workflow><a></workflow>'
+    plain = pytest.raises(XMLSyntax)
+    with plain as without:
+        parse("x.xml", body.encode())
+    with pytest.raises(XMLSyntax) as shifted:
+        parse("x.xml", ("\n\n   " + body).encode())
+    assert (shifted.value.line, shifted.value.column) == (3, without.value.column + 3)
+
+
+def test_syntax_error_column_after_a_bom_ignores_the_bom() -> None:
+    body = b'<?xml version="1.0"?><workflow><a></workflow>'
+    with pytest.raises(XMLSyntax) as plain:
+        parse("x.xml", body)
+    with pytest.raises(XMLSyntax) as with_bom:
+        parse("x.xml", xmlio.UTF8_BOM + body)
+    assert (with_bom.value.line, with_bom.value.column) == (plain.value.line, plain.value.column)
+
+
+def test_truncated_export_reports_the_last_line() -> None:
+    data = (corpus_files()[0]).read_bytes() if corpus_files() else b""
+    if not data:
+        pytest.skip("shared corpus not available")
+    half = data[: len(data) // 2]
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", half)
+    assert caught.value.rule == "xml-syntax"
+    assert caught.value.line == half.count(b"\n") + 1
+
+
+def test_empty_and_whitespace_only_files_are_syntax_errors() -> None:
+    for data in (b"", b"\n\n  \t", xmlio.UTF8_BOM):
+        with pytest.raises(XMLSyntax) as caught:
+            parse("x.xml", data)
+        assert caught.value.rule == "xml-syntax"
+        assert "empty" in caught.value.message
+
+
+# --- leading whitespace ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "declaration", "expected"),
+    [
+        (b"\n\n", True, 2),  # the Jira Cloud quirk
+        (b" \r\n\t\n", True, 5),
+        (xmlio.UTF8_BOM, True, 0),  # a BOM is legal XML
+        (xmlio.UTF8_BOM + b"\n\n", True, 2),
+        (b"\n\n", False, 0),  # whitespace before a root element without a declaration is legal
+        (b"", True, 0),
+    ],
+)
+def test_whitespace_before_declaration(prefix: bytes, declaration: bool, expected: int) -> None:
+    body = (b'<?xml version="1.0" encoding="UTF-8"?>\n' if declaration else b"") + b"<workflow/>"
+    document = parse("x.xml", prefix + body)
+    assert document.whitespace_before_declaration == expected
+    assert document.leading_bytes == len(prefix)
+
+
+# --- element positions -----------------------------------------------------------------------
+
+
+def test_start_tag_split_over_several_lines() -> None:
+    data = b'<workflow>\n  <step\n     id="1"\n     name="Open"><meta name="a"/></step>\n</workflow>\n'
+    document = parse("x.xml", data)
+    step = document.root[0]
+    assert document.position(step) == (2, 3)
+    assert document.position(step[0]) == (4, 18)
+    assert _position_text(document, step[0]).startswith("<meta")
+
+
+def test_split_start_tag_followed_by_same_tag_elements_on_its_last_line() -> None:
+    data = b'<workflow>\n  <a\n   x="1"\n  /><b/><a/><a y="2"/></workflow>\n'
+    document = parse("x.xml", data)
+    first, b, second, third = list(document.root)
+    assert document.position(first) == (2, 3)
+    assert document.position(b) == (4, 5)
+    assert document.position(second) == (4, 9)
+    assert document.position(third) == (4, 13)
+
+
+def test_two_same_tag_elements_on_one_line() -> None:
+    data = b'<workflow>\n<steps><step id="1" name="A"/><step id="2" name="B"/></steps>\n</workflow>'
+    document = parse("x.xml", data)
+    first, second = list(document.root[0])
+    assert document.position(first) == (2, 8)
+    assert document.position(second) == (2, 31)
+    assert _position_text(document, second).startswith('<step id="2"')
+
+
+def test_tag_name_prefixes_do_not_match() -> None:
+    # "<step" must not match "<steps", nor "<action" match "<actions".
+    data = b"<workflow><steps><step id='1'><actions><action id='2'/></actions></step></steps></workflow>"
+    document = parse("x.xml", data)
+    action = document.root.find("steps/step/actions/action")
+    step = document.root.find("steps/step")
+    assert document.position(step) == (1, 18)
+    assert document.position(action) == (1, 40)
+
+
+def test_cloud_file_with_two_leading_blank_lines() -> None:
+    data = b'\n\n<?xml version="1.0" encoding="UTF-8"?>\n<workflow>\n  <steps>\n    <step id="1"/>\n'
+    data += b"  </steps>\n</workflow>\n"
+    document = parse("x.xml", data)
+    assert document.position(document.root) == (4, 1)
+    assert document.position(document.root.find("steps/step")) == (6, 5)
+
+
+def test_non_ascii_text_before_an_element_on_the_same_line() -> None:
+    data = '<workflow><meta name="d">Заявка — ok</meta><step id="1"/></workflow>'.encode()
+    document = parse("x.xml", data)
+    step = document.root.find("step")
+    assert document.position(step) == (1, len('<workflow><meta name="d">Заявка — ok</meta>') + 1)
+    assert _position_text(document, step).startswith('<step id="1"')
+
+
+def test_bom_does_not_count_as_a_column() -> None:
+    document = parse("x.xml", xmlio.UTF8_BOM + b"<workflow><step/></workflow>")
+    assert document.position(document.root) == (1, 1)
+    assert document.position(document.root[0]) == (1, 11)
+
+
+def test_namespaced_element_position() -> None:
+    data = b'<?xml version="1.0"?>\n\n  <p:project xmlns:p="urn:x"><p:a/></p:project>'
+    document = parse("x.xml", data)
+    assert document.position(document.root) == (3, 3)
+    assert document.position(document.root[0]) == (3, 30)
+
+
+def test_comment_nodes_get_their_line() -> None:
+    document = parse("x.xml", b"<workflow>\n<!-- c -->\n</workflow>")
+    comment = document.root[0]
+    assert document.position(comment) == (2, 1)
+
+
+def test_positions_on_a_long_file_beyond_65535_lines() -> None:
+    data = b"<workflow>\n" + b"  <meta name='x'/>\n" * 70_000 + b"  <steps/>\n</workflow>\n"
+    document = parse("x.xml", data)
+    assert document.position(document.root[-1]) == (70_002, 3)
+
+
+def test_position_lookups_stay_linear_with_many_findings() -> None:
+    # Before the per-tag index, each lookup rescanned the whole tree: 20,000 lookups on a
+    # 20,000-element file took minutes.
+    count = 20_000
+    data = b"<workflow>\n" + b"".join(b'<action id="%d"/>\n' % i for i in range(count)) + b"</workflow>"
+    document = parse("x.xml", data)
+    started = time.perf_counter()
+    positions = [document.position(element) for element in document.root]
+    assert time.perf_counter() - started < 3.0
+    assert positions[0] == (2, 1)
+    assert positions[-1] == (count + 1, 1)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[-50:])
+def test_every_step_and_action_position_points_at_its_start_tag(path: Path) -> None:
+    document = parse(str(path), path.read_bytes())
+    seen: set[tuple[int, int]] = set()
+    for tag in ("step", "action", "common-action", "unconditional-result", "function", "meta"):
+        for element in document.root.iter(tag):
+            where = document.position(element)
+            assert _position_text(document, element).startswith(f"<{tag}"), (tag, where)
+            assert where not in seen
+            seen.add(where)
+
+
+# --- reading bytes ----------------------------------------------------------------------------
+
+
+def test_size_limit_names_the_limit_in_readable_units(tmp_path: Path) -> None:
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<workflow/>" + b" " * 200)
+    with pytest.raises(InputError, match=r"larger than the 100 bytes limit"):
+        read_bytes(str(big), max_bytes=100)
+    big.write_bytes(b" " * 2000)
+    with pytest.raises(InputError, match=r"larger than the 1 KB limit"):
+        read_bytes(str(big), max_bytes=1024)
+    assert read_bytes(str(big), max_bytes=2000) == b" " * 2000
+    assert xmlio._size_text(xmlio.DEFAULT_MAX_BYTES) == "20 MB"
+
+
+def test_read_errors_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a directory"):
+        read_bytes(str(tmp_path))
+    with pytest.raises(InputError, match="no such file"):
+        read_bytes(str(tmp_path / "missing.xml"))
+
+
+def test_stdin_is_read_with_the_same_cap() -> None:
+    assert read_bytes("-", stdin=io.BytesIO(b"<workflow/>")) == b"<workflow/>"
+    with pytest.raises(InputError, match="larger than"):
+        read_bytes("-", max_bytes=4, stdin=io.BytesIO(b"<workflow/>"))
