@@ -71,6 +71,22 @@ USER_IS_IN_CUSTOM_FIELD = _COND + "UserIsInCustomFieldCondition"
 
 # Event type ids (EventType.java).
 EVENT_GENERIC = "13"
+EVENT_RESOLVED = "4"  # not 5: that is Issue Closed
+EVENT_REOPENED = "7"
+EVENT_WORK_STARTED = "11"
+
+# What the patch generator writes as Jira does: the module key on UpdateIssueFieldFunction,
+# the submit label of a resolve screen.
+ARG_FULL_MODULE_KEY = "full.module.key"
+UPDATE_ISSUE_FIELD_MODULE = "com.atlassian.jira.plugin.system.workflowupdate-issue-field-function"
+META_I18N_SUBMIT = "jira.i18n.submit"
+I18N_SUBMIT_RESOLVE = "resolveissue.resolve"
+
+# Jira's seed "Resolve Issue Screen" (resolution, fixVersions, assignee, worklog).
+RESOLVE_SCREEN = 3
+
+# Jira's editor numbers new actions 11, 21, 31 …: the next id ending in 1 above the highest.
+ACTION_ID_STEP = 10
 
 
 def short_class(class_name: str) -> str:
