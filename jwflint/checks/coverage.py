@@ -252,9 +252,10 @@ def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintCont
             continue
         missing = [field_title(f) for f in wanted if not screen.has_field(f)]
         if missing:
+            them = "it" if len(missing) == 1 else "them"
             yield subject.problem(
-                f"{subject.text} shows {describe_screen(screen)}, which lacks {', '.join(missing)}: add "
-                f"{'it' if len(missing) == 1 else 'them'} to the screen, or give the transition a screen that has them"
+                f"{subject.text} shows {describe_screen(screen)}, which lacks {', '.join(missing)}: add {them} to "
+                f"the screen, or give the transition a screen that has {them}"
             )
 
 
