@@ -137,3 +137,22 @@ def _configured_index(catalogue: Catalogue) -> dict[str, str]:
             text = str(entry).strip()
             index[text if text.isdigit() else normalise_name(text)] = bucket
     return index
+
+
+def explain_text(buckets: Buckets) -> str:
+    """Every status's bucket and why, then which statuses play each role (``lint --explain-buckets``)."""
+    workflow = buckets.workflow
+    lines = [f"{workflow.path}: workflow {workflow.name!r}"]
+    for status in workflow.statuses:
+        lines.append(
+            f"  status {status.label!r} (step {status.raw_id}, status id {status.status_id or '?'}): "
+            f"{buckets.explain(status)}"
+        )
+    for bucket in BUCKETS:
+        members, fallback = buckets.role(bucket)
+        names = ", ".join(repr(s.label) for s in members) or "none"
+        title = BUCKET_TITLES[bucket]
+        if fallback:
+            names += f" (no {title} status: falls back to {BUCKET_TITLES[fallback]})"
+        lines.append(f"  role {title}: {names}")
+    return "\n".join(lines) + "\n"

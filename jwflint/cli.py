@@ -97,6 +97,12 @@ def _format_choices() -> list[str]:
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--max-size", help="Refuse files larger than this (default 20MB).")
 @click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--explain-buckets",
+    is_flag=True,
+    help="First print each status's bucket and why, and which statuses play each role "
+    "(to stdout; to stderr when a non-text report goes to stdout).",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 def lint(
     paths: Sequence[str],
@@ -112,6 +118,7 @@ def lint(
     ignore: Sequence[str],
     max_size: str | None,
     skip_non_workflow: bool,
+    explain_buckets: bool,
     debug: bool,
 ) -> None:
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
@@ -128,6 +135,15 @@ def lint(
         skip_non_workflow=skip_non_workflow,
     )
     run = session.lint_paths(list(paths), options)
+    if explain_buckets:
+        from jwflint.buckets import Buckets, explain_text
+
+        cache = session.EngineCache(options)
+        stream = sys.stderr if output is None and output_format != "text" else sys.stdout
+        for result in run.results:
+            if result.workflow is not None:
+                stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
+        stream.flush()
     report = session.make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
     from jwflint.formatters import formatter
 
