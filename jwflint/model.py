@@ -7,6 +7,7 @@ with the element it concerns, and the rules report it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -23,14 +24,16 @@ STEP = "step"
 TRANSITION_KINDS = (INITIAL, GLOBAL, COMMON, STEP)
 
 
+_ID = re.compile(r"-?[0-9]+")
+
+
 def parse_id(raw: str | None) -> int | None:
     """Ids are compared as integers: Jira's own files write ``005`` for 5."""
     if raw is None:
         return None
+    # ASCII digits only: str.isdigit() accepts "²" and other Unicode digits that int() rejects.
     text = raw.strip()
-    if text.startswith("-"):
-        return -int(text[1:]) if text[1:].isdigit() else None
-    return int(text) if text.isdigit() else None
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def _text(element: etree._Element) -> str:
@@ -184,6 +187,8 @@ class _Builder:
         self.unusual: list[etree._Element] = []
         self.actions_by_id: dict[int, Transition] = {}
         self.steps_by_id: dict[int, Status] = {}
+        # (transition label, <result> element, raw step, step id) of conditional results
+        self._conditional_refs: list[tuple[str, etree._Element, str, int]] = []
 
     def problem(
         self,
@@ -197,10 +202,10 @@ class _Builder:
 
     def build(self) -> Workflow:
         root = self.document.root
-        if self.document.leading_bytes:
+        if self.document.whitespace_before_declaration:
             self.problem(
                 "leading-whitespace",
-                f"{self.document.leading_bytes} byte(s) of whitespace before the XML declaration "
+                f"{self.document.whitespace_before_declaration} byte(s) of whitespace before the XML declaration "
                 "(a Jira Cloud export quirk); strict XML parsers reject this file",
                 None,
             )
@@ -300,9 +305,18 @@ class _Builder:
                             self.unusual.append(result)
                     elif result.tag == "result":
                         self.unusual.append(result)
-                        target = parse_id(result.get("step"))
+                        raw_step = result.get("step")
+                        target = parse_id(raw_step)
                         if target is not None:
                             conditional_targets.append(target)
+                            self._conditional_refs.append((label, result, raw_step or "", target))
+                        elif raw_step is not None:
+                            self.problem(
+                                "non-numeric-id",
+                                f"a conditional result of {label} targets step {raw_step!r}: step ids are integers",
+                                result,
+                                transition=label,
+                            )
         if action_id is None:
             self.problem(
                 "non-numeric-id", f"action {name!r} has id {raw_id!r}: Jira ids are integers", element,
@@ -323,6 +337,15 @@ class _Builder:
                 "missing-result",
                 f"transition {label} has no <unconditional-result>: it leads nowhere",
                 element,
+                transition=label,
+            )
+        elif raw_target is None and not (result_element.get("split") or result_element.get("join")):
+            # OSWorkflow's ResultDescriptor.validate(): "is not a split or join, and has no next step".
+            self.problem(
+                "missing-result",
+                f"transition {label} has an <unconditional-result> without a step attribute: it leads nowhere "
+                "(set step to a step id, or -1 to stay)",
+                result_element,
                 transition=label,
             )
         elif raw_target is not None and target is None:
@@ -521,6 +544,15 @@ class _Builder:
                     "exist: point it at an existing step id",
                     transition.result_element,
                     transition=transition.label,
+                )
+        for label, element, raw, target in self._conditional_refs:
+            if target != jira.STAY and target not in self.steps_by_id:
+                self.problem(
+                    "dangling-step-reference",
+                    f"a conditional result of {label} leads to step {raw}, which does not exist: "
+                    "point it at an existing step id",
+                    element,
+                    transition=label,
                 )
 
 
