@@ -36,7 +36,10 @@ class WorkflowGraph:
             data = {"transition": transition}
             for target in self._targets(transition):
                 if transition.kind == INITIAL:
-                    edges.append((START, target, data))
+                    # A new issue has no step to stay in (the model reports step -1 here); an
+                    # edge would add a phantom node -1 to the graph.
+                    if target != jira.STAY:
+                        edges.append((START, target, data))
                 elif transition.kind == GLOBAL:
                     edges.append((ANY, ANY if target == jira.STAY else target, data))
                 else:
