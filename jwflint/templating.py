@@ -28,7 +28,50 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(dot_str=dot_str, dot_html=dot_html, mermaid_text=mermaid_text)
     return env
+
+
+def _one_line(text: str) -> str:
+    """Names never break a source line: control characters (newlines included) become spaces."""
+    return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
+
+
+def _lines(value: str | list[str]) -> list[str]:
+    return [_one_line(str(v)) for v in value] if isinstance(value, list) else [_one_line(str(value))]
+
+
+def dot_str(value: str | list[str]) -> str:
+    """A DOT double-quoted string; a list becomes one line each.
+
+    Graphviz reads backslash escapes (``\\N``, ``\\n``) and HTML entities (``&amp;``) inside quoted
+    labels, so both ``\\`` and ``&`` are escaped to show names exactly as written.
+    """
+    parts = [
+        line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in _lines(value)
+    ]
+    return '"' + "\\n".join(parts) + '"'
+
+
+def dot_html(value: str | list[str]) -> str:
+    """Text for a Graphviz HTML-like label (``label=<...>``); a list becomes lines joined by <BR/>."""
+    parts = [
+        line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        for line in _lines(value)
+    ]
+    return "<BR/>".join(parts)
+
+
+# Mermaid decodes ``#name;`` / ``#123;`` codes in the whole source before parsing; every
+# character its grammars may read as syntax is written as a code.
+_MERMAID_CODES = {
+    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", ";": "#59;",
+    "%": "#37;", "\\": "#92;", "{": "#123;", "}": "#125;", "|": "#124;", ":": "#58;",
+}
+
+
+def mermaid_text(value: str) -> str:
+    return "".join(_MERMAID_CODES.get(c, c) for c in _one_line(str(value)))
 
 
 def render(name: str, **context: object) -> str:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 FORMATTERS: dict[str, str] = {
     "text": "jwflint.formatters.text",
     "json": "jwflint.formatters.json_format",
+    "html": "jwflint.formatters.html",
 }
 
 

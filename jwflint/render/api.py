@@ -1,0 +1,121 @@
+"""What commands call: draw a workflow file (or a patch) in one format, to a file or stdout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from jwflint.errors import JwflintError
+from jwflint.render import report
+from jwflint.render.dot import to_dot
+from jwflint.render.images import IMAGE_FORMATS, render_image
+from jwflint.render.mermaid import to_mermaid
+from jwflint.render.scene import Scene, build_scene
+from jwflint.render.source import Loaded, load
+from jwflint.session import LintOptions, write_atomic
+
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
+BINARY_FORMATS = ("png", "pdf")
+EXTENSIONS = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".html": "html",
+    ".htm": "html",
+}
+STDOUT = "-"
+
+
+def choose_format(output_format: str | None, out: str | None) -> str:
+    """The format asked for, else the one OUT's extension names."""
+    if output_format:
+        return output_format
+    choices = ", ".join(FORMATS)
+    if out and out != STDOUT:
+        found = EXTENSIONS.get(Path(out).suffix.lower())
+        if found is None:
+            raise JwflintError(f"cannot tell the format from {out!r}: give --format ({choices})")
+        return found
+    raise JwflintError(f"give --format ({choices}) or -o FILE with a known extension (.svg, .png, .dot, …)")
+
+
+def draw(scene: Scene, output_format: str) -> bytes:
+    """A scene in one picture format (everything but html)."""
+    if output_format == "dot":
+        return to_dot(scene).encode("utf-8")
+    if output_format == "mermaid":
+        return to_mermaid(scene).encode("utf-8")
+    if output_format in IMAGE_FORMATS:
+        return render_image(to_dot(scene), output_format)
+    raise ValueError(f"not a picture format: {output_format}")
+
+
+def render_loaded(
+    loaded: Loaded, output_format: str, with_findings: bool = True, before: Loaded | None = None
+) -> bytes:
+    findings = loaded.findings if with_findings else None
+    if output_format == "html":
+        view = report.workflow_view(
+            loaded.workflow,
+            loaded.buckets,
+            loaded.findings,
+            with_findings=with_findings,
+            before=before.workflow if before else None,
+        )
+        return report.html_report([view], title=f"jwflint: {loaded.workflow.name}").encode("utf-8")
+    scene = build_scene(loaded.workflow, loaded.buckets, findings, before=before.workflow if before else None)
+    return draw(scene, output_format)
+
+
+def write(data: bytes, out: str | None, output_format: str) -> None:
+    if out is None or out == STDOUT:
+        if output_format in BINARY_FORMATS and out is None:
+            raise JwflintError(f"{output_format} is binary: give -o FILE (or -o - to write it to stdout)")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(Path(out), data)
+
+
+def render_file(
+    path: str,
+    out: str | None,
+    output_format: str | None = None,
+    with_findings: bool = True,
+    before_path: str | None = None,
+    options: LintOptions | None = None,
+) -> str:
+    """``jwflint render``: draw one workflow file; returns the format used."""
+    chosen = choose_format(output_format, out)
+    if chosen in BINARY_FORMATS and out is None:
+        write(b"", out, chosen)  # fails before any work is done
+    loaded = load(path, options)
+    before = load(before_path, options) if before_path else None
+    write(render_loaded(loaded, chosen, with_findings, before), out, chosen)
+    return chosen
+
+
+def render_patch(
+    before_path: str,
+    after_bytes: bytes,
+    out: str,
+    output_format: str | None = None,
+    with_findings: bool = True,
+    options: LintOptions | None = None,
+    after_path: str | None = None,
+) -> str:
+    """Draw a patch: the workflow in ``after_bytes`` with what changed since ``before_path`` in colour.
+
+    For the patch generator (``jwflint patch bot --render OUT``); ``out`` may be any format,
+    html included (then the report shows the diff and the before/after pictures).
+    """
+    chosen = choose_format(output_format, out)
+    before = load(before_path, options)
+    name = after_path or str(Path(before_path).with_suffix(".patched.xml"))
+    after = load(before_path, options, data=after_bytes, name=name)
+    write(render_loaded(after, chosen, with_findings, before), out, chosen)
+    return chosen

@@ -1,0 +1,130 @@
+"""The HTML report: one self-contained file with a summary, each workflow's picture and findings.
+
+Pictures are inline SVG and the style sheet is inline, so the file makes no network request.
+The patch generator passes a ``PatchView`` (the diff and the before/after pictures) per
+workflow it changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from jwflint import __version__
+from jwflint.buckets import Buckets
+from jwflint.findings import Finding, Severity
+from jwflint.model import Workflow
+from jwflint.render import palette
+from jwflint.render.dot import to_dot
+from jwflint.render.images import NEEDS_GRAPHVIZ, GraphvizMissing, inline_svg, render_image
+from jwflint.render.scene import Scene, build_scene
+
+TEMPLATE = "report/report.html.j2"
+SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
+
+
+@dataclass
+class PatchView:
+    """What a patch changed: the unified diff of the XML and the pictures before and after."""
+
+    diff: str
+    before_svg: str | None = None
+    after_svg: str | None = None
+
+    @property
+    def diff_lines(self) -> list[tuple[str, str]]:
+        """(css class, line) for every diff line."""
+        kinds = {"+": "add", "-": "del", "@": "hunk"}
+        result = []
+        for line in self.diff.splitlines():
+            kind = "head" if line.startswith(("+++", "---")) else kinds.get(line[:1], "ctx")
+            result.append((kind, line))
+        return result
+
+
+@dataclass
+class WorkflowView:
+    path: str
+    name: str
+    findings: list[Finding]
+    svg: str | None = None
+    note: str | None = None  # why there is no picture
+    statuses: int = 0
+    transitions: int = 0
+    categories: list[str] = field(default_factory=list)
+    patch: PatchView | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity.label == severity)
+
+
+def picture(scene: Scene) -> tuple[str | None, str | None]:
+    """(inline SVG, None), or (None, why not) when Graphviz is missing."""
+    try:
+        return inline_svg(render_image(to_dot(scene), "svg")), None
+    except GraphvizMissing:
+        return None, NEEDS_GRAPHVIZ
+
+
+def workflow_view(
+    workflow: Workflow,
+    buckets: Buckets,
+    findings: Sequence[Finding],
+    with_findings: bool = True,
+    before: Workflow | None = None,
+) -> WorkflowView:
+    """A workflow's section; with ``before`` the picture shows the patch and the section its diff."""
+    scene = build_scene(workflow, buckets, findings if with_findings else None, before=before)
+    svg, note = picture(scene)
+    view = WorkflowView(
+        path=workflow.path,
+        name=workflow.name,
+        findings=list(findings),
+        svg=svg,
+        note=note,
+        statuses=len(workflow.statuses),
+        transitions=len(workflow.transitions),
+        categories=scene.categories,
+    )
+    if before is not None:
+        view.patch = patch_view(before, workflow, buckets, findings if with_findings else None)
+    return view
+
+
+def failed_view(path: str, name: str, findings: Sequence[Finding]) -> WorkflowView:
+    """A file that could not be read as a workflow: its findings, no picture."""
+    note = "This file could not be read as a workflow."
+    return WorkflowView(path=path, name=name, findings=list(findings), note=note)
+
+
+def patch_view(
+    before: Workflow, after: Workflow, buckets: Buckets, findings: Sequence[Finding] | None = None
+) -> PatchView:
+    """The diff and the two pictures; ``findings`` (of the patched workflow) mark the after picture."""
+    before_svg, _ = picture(build_scene(before, Buckets(before, buckets.catalogue)))
+    after_svg, _ = picture(build_scene(after, buckets, findings))
+    return PatchView(unified_diff(before, after), before_svg, after_svg)
+
+
+def unified_diff(before: Workflow, after: Workflow) -> str:
+    old = before.document.data.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.document.data.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(old, new, fromfile=before.path, tofile=after.path)
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def html_report(views: Sequence[WorkflowView], title: str = "jwflint report") -> str:
+    from jwflint import templating
+
+    totals = {severity: sum(v.count(severity) for v in views) for severity in SEVERITIES}
+    return templating.render(
+        TEMPLATE,
+        title=title,
+        version=__version__,
+        views=list(views),
+        totals=totals,
+        severities=SEVERITIES,
+        swatches=palette.SWATCHES,
+        palette=palette,
+    )

@@ -1,0 +1,49 @@
+"""Reading a workflow to draw: the model, its buckets and its lint findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jwflint.buckets import Buckets
+from jwflint.catalogue import Catalogue
+from jwflint.errors import InputError
+from jwflint.findings import Finding
+from jwflint.linter import FileResult
+from jwflint.model import Workflow
+from jwflint.session import EngineCache, LintOptions
+
+
+@dataclass
+class Loaded:
+    path: str
+    workflow: Workflow
+    findings: list[Finding]
+    catalogue: Catalogue
+
+    @property
+    def data(self) -> bytes:
+        return self.workflow.document.data
+
+    @property
+    def buckets(self) -> Buckets:
+        return Buckets(self.workflow, self.catalogue)
+
+
+def load(path: str, options: LintOptions | None = None, data: bytes | None = None, name: str | None = None) -> Loaded:
+    """Lint one workflow file with the config that applies to it.
+
+    With ``data``, those bytes are linted instead, as file ``name`` (default ``path``) under
+    ``path``'s config: how a patched workflow that is not written yet is drawn.
+    """
+    engine = EngineCache(options or LintOptions()).engine_for(path)
+    result = engine.lint_path(path) if data is None else engine.lint_bytes(name or path, data)
+    return Loaded(result.path, _workflow(result), result.findings, engine.config.catalogue)
+
+
+def _workflow(result: FileResult) -> Workflow:
+    if result.workflow is not None:
+        return result.workflow
+    first = result.findings[0] if result.findings else None
+    reason = f"{first.message} [{first.rule}]" if first else "not a workflow"
+    where = f":{first.line}:{first.column}" if first and first.line else ""
+    raise InputError(f"{result.path}{where}: cannot draw it: {reason}")
