@@ -17,7 +17,7 @@ from jwflint.errors import InputError
 from jwflint.findings import Finding, Severity, sort_findings
 from jwflint.model import Workflow
 from jwflint.rules import Rule, bundled_pack_paths, load_pack
-from jwflint.xmlio import XMLSyntax, parse, read_bytes
+from jwflint.xmlio import XMLSyntax, parse, read_bytes, written_name
 
 
 @dataclass
@@ -133,7 +133,7 @@ class Engine:
                 path,
                 InputFailure(
                     "not-a-workflow",
-                    f"the root element is <{root.tag}>, not <workflow>: not a Jira workflow export",
+                    f"the root element is <{written_name(root)}>, not <workflow>: not a Jira workflow export",
                     line,
                     column,
                 ),

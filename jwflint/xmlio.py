@@ -81,7 +81,7 @@ class Document:
         lines = self._text_lines()
         if end_line > len(lines):
             return (end_line, 1)
-        pattern = re.compile(b"<" + re.escape(_written_name(element).encode()) + rb"(?=[\s/>]|$)")
+        pattern = re.compile(b"<" + re.escape(written_name(element).encode()) + rb"(?=[\s/>]|$)")
         # lxml reports the line on which the start tag ends. Same-tag elements whose start tags
         # end on that line come in document order; at most the first of them began on an earlier
         # line (a start tag split over several lines), the others begin on this one.
@@ -114,7 +114,7 @@ class Document:
         return self._lines
 
 
-def _written_name(element: etree._Element) -> str:
+def written_name(element: etree._Element) -> str:
     """The tag as written in the file: ``prefix:local`` for a namespaced element, else the name."""
     qname = etree.QName(element)
     return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
@@ -179,6 +179,8 @@ def parse(path: str, data: bytes) -> Document:
         message = error.msg or str(error)
         # lxml appends "line N, column M" to its messages; we report the position ourselves.
         message = re.sub(r",? line \d+, column \d+$", "", message)
+        # Messages such as "tag mismatch: step line 40 and steps" count from the stripped text.
+        message = re.sub(r"\bline (\d+)\b", lambda m: f"line {int(m.group(1)) + leading_lines}", message)
         raise XMLSyntax(f"not well-formed XML: {message}", *in_file(line, column)) from None
     except ValueError as error:  # e.g. an encoding declaration lxml cannot honour
         raise XMLSyntax(f"not well-formed XML: {error}", *in_file(1, 1)) from None

@@ -352,3 +352,17 @@ def test_stdin_is_read_with_the_same_cap() -> None:
     assert read_bytes("-", stdin=io.BytesIO(b"<workflow/>")) == b"<workflow/>"
     with pytest.raises(InputError, match="larger than"):
         read_bytes("-", max_bytes=4, stdin=io.BytesIO(b"<workflow/>"))
+
+
+def test_line_numbers_inside_parser_messages_count_from_the_real_file_start() -> None:
+    data = b'\n\n<?xml version="1.0"?>\n<workflow>\n  <steps>\n    <step id="1">\n  </steps>\n</workflow>\n'
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", data)
+    assert caught.value.line == 7
+    assert "step line 6 and steps" in caught.value.message
+
+
+def test_written_name_keeps_the_prefix_not_the_namespace_uri() -> None:
+    root = parse("x.xml", b'<p:project xmlns:p="urn:x"><a xmlns="urn:y"/></p:project>').root
+    assert xmlio.written_name(root) == "p:project"
+    assert xmlio.written_name(root[0]) == "a"
