@@ -103,6 +103,8 @@ def _format_choices() -> list[str]:
     help="First print each status's bucket and why, and which statuses play each role "
     "(to stdout; to stderr when a non-text report goes to stdout).",
 )
+@click.option("--jobs", "-j", default="1", metavar="N|auto", help="Lint in N processes (auto: one per CPU).")
+@click.option("--stats", "show_stats", is_flag=True, help="Add an inventory of each workflow (text and json).")
 @click.option("--debug", is_flag=True, hidden=True)
 def lint(
     paths: Sequence[str],
@@ -119,10 +121,17 @@ def lint(
     max_size: str | None,
     skip_non_workflow: bool,
     explain_buckets: bool,
+    jobs: str,
+    show_stats: bool,
     debug: bool,
 ) -> None:
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
-    from jwflint import session
+    from jwflint import parallel, session, stats
+
+    if show_stats and output_format not in stats.STATS_FORMATS:
+        raise click.UsageError(f"--stats works with --format {' or '.join(stats.STATS_FORMATS)}")
+    # Workers send back findings and summaries, not workflow trees; these outputs need the trees.
+    job_count = 1 if explain_buckets or output_format == "html" else parallel.parse_jobs(jobs)
 
     options = session.LintOptions(
         config_path=config_path,
@@ -133,6 +142,7 @@ def lint(
         ignore=tuple(ignore),
         max_size=max_size,
         skip_non_workflow=skip_non_workflow,
+        jobs=job_count,
     )
     run = session.lint_paths(list(paths), options)
     if explain_buckets:
@@ -148,6 +158,8 @@ def lint(
     from jwflint.formatters import formatter
 
     text = formatter(output_format)(report)
+    if show_stats:
+        text = stats.attach(text, output_format, stats.collect(run.results))
     session.write_output(text, output)
     sys.exit(session.exit_code(run, report, fail_on))
 
@@ -194,6 +206,21 @@ def render(
 
     options = LintOptions(config_path=config_path, catalogue_path=catalogue_path, profile=profile)
     render_file(workflow, output, output_format, with_findings=findings, before_path=before, options=options)
+
+
+@cli.command()
+@click.argument("workflows", nargs=-1)
+@click.option("--output", "-o", default=".jwflint.yaml", show_default=True, help="Where to write the config.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(workflows: Sequence[str], output: str, force: bool) -> None:
+    """Write a starter .jwflint.yaml, its catalogue pre-filled from WORKFLOWS (files or folders)."""
+    from jwflint.init import write_starter
+
+    path, inventory = write_starter(list(workflows), output, force)
+    click.echo(
+        f"wrote {path}: {len(inventory.statuses)} status(es) with guessed buckets, "
+        f"{len(inventory.screens)} screen(s) referenced; review it and fill in the screens' fields and the bot"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,6 +33,7 @@ class LintOptions:
     ignore: tuple[str, ...] = ()
     max_size: str | None = None
     skip_non_workflow: bool = False
+    jobs: int = 1  # worker processes (jwflint.parallel); 1 lints in this process
 
 
 @dataclass
@@ -110,7 +111,12 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     files = expand_paths(paths)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
-    results = [cache.engine_for(path).lint_path(path) for path in files]
+    from jwflint import parallel
+
+    if options.jobs > 1 and len(files) > 1:
+        results = parallel.lint_parallel(files, options, cache, options.jobs)
+    else:
+        results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
     engines = cache.engines
     rules = engines[0].rules if engines else []
     return LintRun(results=results, configs=[e.config for e in engines], rules=rules)
