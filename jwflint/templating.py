@@ -5,9 +5,11 @@ Imported only by commands that render (patch, fix, render); linting never loads 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from jwflint.resources import templates_dir
 
@@ -29,7 +31,26 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(dot_str=dot_str, dot_html=dot_html, mermaid_text=mermaid_text)
+    env.filters["xml"] = xml_escape
     return env
+
+
+# Characters XML 1.0 cannot carry at all, not even as a character reference.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_ESCAPES = str.maketrans(
+    # Named entities as Jira's writer uses them (&quot; even in text); tabs and newlines as
+    # character references so a parser gives back the same value, in attributes too.
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+def xml_escape(value: object) -> Markup:
+    """Escape text or an attribute value the way Jira writes it; refuse what XML cannot hold."""
+    text = str(value)
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise jinja2.TemplateRuntimeError(f"U+{ord(bad.group()):04X} cannot be written in XML")
+    return Markup(text.translate(_XML_ESCAPES))
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,184 @@
+"""Patch orchestration: plan → render → splice → verify → write.
+
+Nothing is written unless the result parses, keeps its action ids unique, adds no structural
+problem and re-lints without the findings it claims to fix; any failure raises, and the caller
+leaves the input untouched (exit code 2).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from jwflint.checks.base import LintContext, Problem
+from jwflint.checks.coverage import role_of
+from jwflint.config import Config
+from jwflint.errors import JwflintError
+from jwflint.findings import Finding
+from jwflint.linter import Engine
+from jwflint.patch import bot, fixers, splice
+from jwflint.patch.manual import ManualStep
+from jwflint.patch.source import Source, load
+from jwflint.rules import Rule
+
+# `jwflint fix` re-lints and fixes again until nothing is left to fix; fixes that touch the same
+# bytes wait for the next round. Real workflows settle in two rounds.
+MAX_ROUNDS = 6
+
+BOT_CHECK = "any_status_to_bucket"
+
+
+class VerificationError(JwflintError):
+    """The patched output failed verification; nothing was written."""
+
+
+@dataclass
+class Outcome:
+    path: str
+    original: bytes
+    patched: bytes
+    changes: list[str] = field(default_factory=list)
+    manual: list[ManualStep] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)  # after the patch, for the summary
+
+    @property
+    def changed(self) -> bool:
+        return self.patched != self.original
+
+
+def _key(rule_id: str, status: str | None, transition: str | None) -> tuple[str, str, str]:
+    return (rule_id, status or "", transition or "")
+
+
+def verify(source: Source, patched: bytes, engine: Engine, claimed: set[tuple[str, str, str]]) -> list[Finding]:
+    """Check the patched bytes; return their findings, or raise VerificationError."""
+    if patched == source.data:
+        return engine.lint_workflow(source.workflow)
+    try:
+        after = load(source.path, patched)
+    except JwflintError as error:
+        raise VerificationError(
+            f"{source.path}: the patched workflow does not parse ({error}); nothing written"
+        ) from None
+    ids = Counter(t.id for t in after.workflow.transitions if t.id is not None)
+    before_ids = Counter(t.id for t in source.workflow.transitions if t.id is not None)
+    repeated = sorted(i for i, n in ids.items() if n > 1 and n > before_ids.get(i, 0))
+    if repeated:
+        raise VerificationError(f"{source.path}: the patch would repeat action id {repeated[0]}; nothing written")
+    before = Counter(p.kind for p in source.workflow.problems)
+    for kind, count in Counter(p.kind for p in after.workflow.problems).items():
+        if count > before.get(kind, 0):
+            raise VerificationError(f"{source.path}: the patch would introduce a {kind} problem; nothing written")
+    findings = engine.lint_workflow(after.workflow)
+    left = [f for f in findings if f.fixable and _key(f.rule, f.status, f.transition) in claimed]
+    if left:
+        first = left[0]
+        raise VerificationError(
+            f"{source.path}: after patching, [{first.rule}] is still reported ({first.message}); nothing written"
+        )
+    return findings
+
+
+# --- jwflint patch bot ----------------------------------------------------------------------------
+
+
+def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -> Outcome:
+    source = load(path, data)
+    config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
+    engine = replace(engine, config=config)
+    plan = bot.plan(source, config.catalogue, options, bot.Allocator(source.workflow))
+    patched = splice.apply(data, bot.edits(source, plan.transitions))
+    # The any-to-<bucket> findings this patch answers: a transition was added into the bucket's role.
+    ctx = LintContext(workflow=source.workflow, catalogue=config.catalogue)
+    added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
+    rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
+    before = engine.lint_workflow(source.workflow)
+    claimed = {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}
+    findings = verify(source, patched, engine, claimed)
+    return Outcome(
+        path=path,
+        original=data,
+        patched=patched,
+        changes=plan.change_lines(),
+        manual=plan.manual,
+        notes=plan.served,
+        remaining=findings,
+    )
+
+
+# --- jwflint fix ----------------------------------------------------------------------------------
+
+
+def _suppressed(config: Config, workflow: str, rule: str, problem: Problem) -> bool:
+    """Findings accepted in the config's suppressions are not fixed either."""
+    for entry in config.suppressions:
+        if entry.rule != rule or not fnmatch.fnmatchcase(workflow, entry.workflow):
+            continue
+        if entry.status is not None and entry.status.casefold() != (problem.status or "").casefold():
+            continue
+        if entry.transition is not None:
+            wanted = entry.transition.strip().casefold()
+            actual = (problem.transition or "").strip().casefold()
+            if wanted != actual and not actual.startswith(wanted + " (id "):
+                continue
+        return True
+    return False
+
+
+def fixable_problems(
+    engine: Engine, source: Source, unsafe: bool
+) -> tuple[LintContext, dict[str, list[tuple[Rule, Problem]]]]:
+    """Fixable problems of the active rules whose fix may run, grouped by check name."""
+    config = engine.config
+    workflow = source.workflow
+    ctx = LintContext(
+        workflow=workflow,
+        catalogue=config.catalogue,
+        settings={"required_resolution_fields": config.required_resolution_fields},
+    )
+    ignored = config.ignored_for(workflow.path) if config.per_path_ignores else set()
+    groups: dict[str, list[tuple[Rule, Problem]]] = {}
+    for rule in engine.rules:
+        if rule.fix is None or not (rule.fix.safe or unsafe) or fixers.fixer_for(rule.check.name) is None:
+            continue
+        if rule.id in ignored or rule.pack in ignored:
+            continue
+        for target in rule.selector.select(ctx):
+            for problem in rule.check.function(target, rule.args, ctx):
+                if problem.fixable and not _suppressed(config, workflow.name, rule.id, problem):
+                    groups.setdefault(rule.check.name, []).append((rule, problem))
+    return ctx, groups
+
+
+def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
+    original = load(path, data)
+    outcome = Outcome(path=path, original=data, patched=data)
+    claimed: set[tuple[str, str, str]] = set()
+    current = original
+    for round_number in range(MAX_ROUNDS + 1):
+        ctx, groups = fixable_problems(engine, current, unsafe)
+        taken: list[splice.Edit] = []
+        allocator = bot.Allocator(current.workflow)
+        for check_name, problems in groups.items():
+            result = fixers.FIXERS[check_name](fixers.FixRequest(current, ctx, problems, allocator, options))
+            for step in result.manual:
+                if step not in outcome.manual:
+                    outcome.manual.append(step)
+            if not result.edits or any(splice.overlaps(e, taken) for e in result.edits):
+                continue  # nothing to do, or it touches bytes another fix changes: next round
+            taken.extend(result.edits)
+            outcome.changes.extend(result.changes)
+            claimed.update(_key(rule.id, p.status, p.transition) for rule, p in result.fixed)
+        if not taken:
+            break
+        if round_number == MAX_ROUNDS:
+            raise VerificationError(f"{path}: fixes did not settle after {MAX_ROUNDS} rounds; nothing written")
+        try:
+            current = load(path, splice.apply(current.data, taken))
+        except JwflintError as error:
+            raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
+    outcome.patched = current.data
+    outcome.remaining = verify(original, current.data, engine, claimed)
+    return outcome

@@ -1,0 +1,171 @@
+"""`jwflint patch bot` and `jwflint fix`: read, patch, verify, write, report; exit codes as for lint."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jwflint import exitcodes
+from jwflint.errors import JwflintError
+from jwflint.findings import Severity
+from jwflint.linter import Engine, expand_paths
+from jwflint.patch import apply
+from jwflint.patch.apply import Outcome
+from jwflint.patch.bot import DEFAULT_SUFFIX, BotOptions
+from jwflint.patch.manual import ManualStep
+from jwflint.patch.output import (
+    PATCHED_SUFFIX,
+    Destination,
+    print_manual,
+    report_lines,
+    unified_diff,
+    write_manual_steps,
+    write_patched,
+)
+from jwflint.session import EngineCache, LintOptions
+from jwflint.xmlio import read_bytes
+
+_FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+Compute = Callable[[str, bytes, Engine], Outcome]
+
+
+def _run(paths: list[str], compute: Compute, dest: Destination, cache: EngineCache) -> list[Outcome] | None:
+    """Patch each file; None when any failed (already reported, inputs untouched)."""
+    dest.check(paths)
+    outcomes: list[Outcome] = []
+    failed = False
+    manual: list[ManualStep] = []
+    for path in paths:
+        xml_out = dest.xml_to_stdout(path)
+        report = sys.stderr if dest.diff or xml_out else sys.stdout
+        try:
+            engine = cache.engine_for(path)
+            outcome = compute(path, read_bytes(path, engine.config.max_file_size), engine)
+            target = dest.target(path)
+            written = False
+            if dest.diff:
+                sys.stdout.write(unified_diff(outcome))
+            elif xml_out:
+                sys.stdout.buffer.write(outcome.patched)
+                sys.stdout.flush()
+            elif target is not None:
+                written = write_patched(outcome, target, in_place=target == Path(path))
+        except JwflintError as error:
+            print(f"jwflint: error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        for line in report_lines(outcome, target, written):
+            print(line, file=report)
+        outcomes.append(outcome)
+        manual.extend(step for step in outcome.manual if step not in manual)
+    if manual:
+        print_manual(manual, sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout)
+        if dest.manual_steps:
+            write_manual_steps(manual, dest.manual_steps)
+    return None if failed else outcomes
+
+
+def run_patch_bot(workflow: str, options: BotOptions, dest: Destination, lint_options: LintOptions) -> int:
+    def compute(path: str, data: bytes, engine: Engine) -> Outcome:
+        return apply.patch_bot(path, data, engine, options)
+
+    outcomes = _run([workflow], compute, dest, EngineCache(lint_options))
+    return exitcodes.USAGE if outcomes is None else exitcodes.OK
+
+
+def fix_paths(paths: list[str]) -> list[str]:
+    """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml) in folders."""
+    files = []
+    for path in paths:
+        expanded = expand_paths([path])
+        if expanded != [path]:
+            expanded = [p for p in expanded if not p.lower().endswith(PATCHED_SUFFIX)]
+        files.extend(expanded)
+    if not files:
+        raise JwflintError("no workflow files found in: " + ", ".join(paths))
+    return files
+
+
+def run_fix(paths: list[str], unsafe: bool, dest: Destination, lint_options: LintOptions) -> int:
+    options = BotOptions()
+
+    def compute(path: str, data: bytes, engine: Engine) -> Outcome:
+        return apply.fix(path, data, engine, unsafe, options)
+
+    files = fix_paths(paths)
+    cache = EngineCache(lint_options)
+    outcomes = _run(files, compute, dest, cache)
+    if outcomes is None:
+        return exitcodes.USAGE
+    remaining = [f for o in outcomes for f in o.remaining]
+    unsafe_left = sum(1 for f in remaining if f.fixable) if not unsafe else 0
+    stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in files) else sys.stdout
+    if remaining:
+        extra = f" ({unsafe_left} fixable with --unsafe-fixes)" if unsafe_left else ""
+        print(f"{len(remaining)} finding(s) remain{extra}; run jwflint lint to see them", file=stream)
+    # As for lint: findings at or above the config's fail_on (default error) make the exit code 1.
+    threshold = _FAIL_LEVELS.get(cache.config_for(files[0]).fail_on)
+    if threshold is not None and any(f.severity >= threshold for f in remaining):
+        return exitcodes.FINDINGS
+    return exitcodes.OK
+
+
+def cli_settings(
+    kwargs: dict[str, Any], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> tuple[Destination, LintOptions]:
+    """The output and configuration options every patching command takes."""
+    destination = Destination(
+        diff=bool(kwargs.get("diff")),
+        output=kwargs.get("output"),
+        write=bool(kwargs.get("write")),
+        manual_steps=kwargs.get("manual_steps"),
+    )
+    options = LintOptions(
+        config_path=kwargs.get("config_path"),
+        catalogue_path=kwargs.get("catalogue_path"),
+        select=select,
+        ignore=ignore,
+        max_size=kwargs.get("max_size"),
+    )
+    return destination, options
+
+
+def _text(flag: str, value: str | None) -> str | None:
+    """A value that goes into the XML: refuse characters XML cannot carry, with the flag's name."""
+    if value is None:
+        return None
+    from jinja2 import TemplateRuntimeError
+
+    from jwflint.templating import xml_escape
+
+    try:
+        xml_escape(value)
+    except TemplateRuntimeError as error:
+        raise JwflintError(f"{flag}: {error}") from None
+    return value
+
+
+def bot_options(kwargs: dict[str, Any]) -> BotOptions:
+    role = _text("--role", kwargs.get("role"))
+    if role is not None and not role.strip().isdigit():
+        raise JwflintError(f"--role {role!r}: give the project role's id (a number), as Jira stores it")
+    targets = tuple(
+        (bucket, value)
+        for bucket, key in (("resolved", "resolved"), ("in_progress", "in_progress"), ("reopened", "reopened"))
+        if (value := kwargs.get(key)) is not None
+    )
+    return BotOptions(
+        group=_text("--group", kwargs.get("group")),
+        role=role.strip() if role else None,
+        user=_text("--user", kwargs.get("user")),
+        hide_from_users=bool(kwargs.get("hide_from_users")),
+        targets=targets,
+        screen=kwargs.get("screen"),
+        resolution=_text("--resolution", kwargs.get("resolution")),
+        unassign_on_reopen=bool(kwargs.get("unassign_on_reopen", True)),
+        name_suffix=_text("--name-suffix", kwargs.get("name_suffix"))
+        or ("" if "name_suffix" in kwargs else DEFAULT_SUFFIX),
+    )

@@ -1,0 +1,106 @@
+"""Where a patch goes (beside the input, -o FILE, --write in place, or --diff) and what is printed."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from jwflint.errors import JwflintError
+from jwflint.model import workflow_name
+from jwflint.patch.apply import Outcome
+from jwflint.patch.manual import ManualStep, render_rest, render_text
+from jwflint.session import write_atomic
+from jwflint.xmlio import STDIN_NAME
+
+PATCHED_SUFFIX = ".patched.xml"
+
+
+@dataclass(frozen=True)
+class Destination:
+    diff: bool = False
+    output: str | None = None
+    write: bool = False
+    manual_steps: str | None = None
+
+    def check(self, paths: list[str]) -> None:
+        """Usage errors: the three modes exclude each other; -o and stdin need a single input."""
+        chosen = [name for name, on in (("--diff", self.diff), ("-o", self.output), ("--write", self.write)) if on]
+        if len(chosen) > 1:
+            raise JwflintError(f"{' and '.join(chosen)} exclude each other: choose one")
+        if self.output and len(paths) != 1:
+            raise JwflintError("-o FILE takes a single input workflow")
+        if self.write and STDIN_NAME in paths:
+            raise JwflintError("--write cannot replace stdin: use -o FILE or --diff")
+
+    def target(self, path: str) -> Path | None:
+        """The file the patched workflow goes to; None when it goes to stdout (--diff, or stdin input)."""
+        if self.diff:
+            return None
+        if self.output:
+            return Path(self.output)
+        if path == STDIN_NAME:
+            return None
+        if self.write:
+            return Path(path)
+        source = Path(path)
+        return source.with_name(workflow_name(str(source)) + PATCHED_SUFFIX)
+
+    def xml_to_stdout(self, path: str) -> bool:
+        return not self.diff and self.target(path) is None
+
+
+def unified_diff(outcome: Outcome) -> str:
+    before = outcome.original.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    after = outcome.patched.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    name = outcome.path.lstrip("/")
+    lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_patched(outcome: Outcome, target: Path, in_place: bool) -> bool:
+    """Write atomically, keeping an existing file's mode; an unchanged in-place file is not touched."""
+    if in_place and not outcome.changed:
+        return False
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = _new_file_mode()
+    except OSError as error:
+        raise JwflintError(f"{target}: cannot write: {error.strerror or error}") from None
+    write_atomic(target, outcome.patched, mode)
+    return True
+
+
+def report_lines(outcome: Outcome, target: Path | None, written: bool) -> list[str]:
+    """One line per change, what served buckets already had, and where the result went."""
+    lines = [f"{outcome.path}: {change}" for change in outcome.changes]
+    if not outcome.changes:
+        lines.append(f"{outcome.path}: nothing to change")
+    lines.extend(f"{outcome.path}: {note}" for note in outcome.notes)
+    if target is not None:
+        if written:
+            lines.append(f"{outcome.path}: wrote {target}")
+        elif outcome.changed is False and target == Path(outcome.path):
+            lines.append(f"{outcome.path}: unchanged, not rewritten")
+    return lines
+
+
+def print_manual(steps: list[ManualStep], stream: TextIO) -> None:
+    if steps:
+        stream.write("\nManual steps (the workflow XML cannot express these):\n")
+        stream.write(render_text(steps))
+
+
+def write_manual_steps(steps: list[ManualStep], path: str) -> None:
+    text = render_rest(steps, as_json=path.lower().endswith(".json"))
+    write_atomic(Path(path), text.encode("utf-8"), _new_file_mode())

@@ -1,0 +1,52 @@
+"""A workflow file opened for patching: its bytes, tree, model, and where each element sits."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from functools import cached_property
+
+from jwflint import model as model_module
+from jwflint.errors import InputError
+from jwflint.model import Transition, Workflow
+from jwflint.patch.splice import ByteIndex, Layout, Splicer
+from jwflint.xmlio import Document, XMLSyntax, parse
+
+
+@dataclass
+class Source:
+    path: str
+    data: bytes
+    document: Document
+    workflow: Workflow
+    index: ByteIndex
+    layout: Layout
+
+    @cached_property
+    def splicer(self) -> Splicer:
+        return Splicer(self.data, self.index, self.layout)
+
+    @cached_property
+    def transitions_by_element(self) -> dict[object, Transition]:
+        return {t.element: t for t in self.workflow.transitions}
+
+
+def load(path: str, data: bytes) -> Source:
+    """Parse and model a workflow for patching; anything that is not a workflow is an InputError."""
+    try:
+        document = parse(path, data)
+    except XMLSyntax as error:
+        raise InputError(f"{path}:{error.line}:{error.column}: cannot patch: {error.message}") from None
+    root = document.root
+    if root.tag != "workflow":
+        raise InputError(f"{path}: cannot patch: the root element is <{root.tag}>, not <workflow>")
+    encoding = root.getroottree().docinfo.encoding or "UTF-8"
+    try:
+        ascii_based = codecs.lookup(encoding) and "<a/>".encode(encoding) == b"<a/>"
+    except (LookupError, UnicodeError):
+        ascii_based = False
+    if not ascii_based:
+        raise InputError(f"{path}: cannot patch a file in encoding {encoding!r}: Jira exports are UTF-8")
+    workflow = model_module.build(document)
+    index = ByteIndex(data, root)
+    return Source(path, data, document, workflow, index, Layout.of(data, root, index, encoding))

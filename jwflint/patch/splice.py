@@ -1,0 +1,349 @@
+"""Minimal-diff edits: text splices into the original bytes, never a re-serialised tree.
+
+Every byte outside an edit is kept: the XML declaration, the DOCTYPE, Cloud exports' leading
+blank lines, CRLF, entities, attribute quoting and CDATA. ``ByteIndex`` finds where each
+element of the parsed tree starts and ends in the bytes; ``Layout`` says how the file indents
+and ends its lines, so inserted fragments look like their neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from jwflint.errors import JwflintError
+
+
+@dataclass(frozen=True)
+class Span:
+    """Byte offsets of one element in the original data."""
+
+    start: int  # the '<' of the start tag
+    start_end: int  # just after the start tag's '>'
+    end_start: int  # the '<' of the end tag; == start_end for an empty element
+    end: int  # just after the element
+    empty: bool  # written as <tag/>
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``data[start:end]`` with ``text``; an insertion has start == end."""
+
+    start: int
+    end: int
+    text: bytes
+    owner: str = ""  # which fixer made it, for conflict messages
+
+    @property
+    def is_insertion(self) -> bool:
+        return self.start == self.end
+
+
+_NAME_END = re.compile(rb"[\s/>]")
+
+
+def _scan(data: bytes, begin: int) -> list[tuple[bytes, int, int, int, int, bool]]:
+    """Every element of the document from ``begin``: (name, start, start_end, end_start, end, empty).
+
+    A small tokenizer over well-formed XML (lxml has already accepted the bytes): it skips
+    comments, CDATA, processing instructions and the DOCTYPE, and reads quoted attribute values
+    whole, since a '>' may stand unescaped inside them.
+    """
+    found: list[tuple[bytes, int, int, int, int, bool]] = []
+    open_stack: list[int] = []
+    pos = begin
+    size = len(data)
+    while True:
+        lt = data.find(b"<", pos)
+        if lt < 0 or lt + 1 >= size:
+            break
+        nxt = data[lt + 1 : lt + 2]
+        if nxt == b"!":
+            if data.startswith(b"<!--", lt):
+                pos = _find_end(data, b"-->", lt + 4)
+            elif data.startswith(b"<![CDATA[", lt):
+                pos = _find_end(data, b"]]>", lt + 9)
+            else:  # <!DOCTYPE …>, possibly with an internal subset in brackets
+                pos = _skip_declaration(data, lt + 2)
+            continue
+        if nxt == b"?":
+            pos = _find_end(data, b"?>", lt + 2)
+            continue
+        if nxt == b"/":
+            gt = data.find(b">", lt)
+            if gt < 0 or not open_stack:
+                raise JwflintError("cannot locate elements in the file: unbalanced end tag")
+            index = open_stack.pop()
+            name, start, start_end, _, _, _ = found[index]
+            found[index] = (name, start, start_end, lt, gt + 1, False)
+            pos = gt + 1
+            continue
+        match = _NAME_END.search(data, lt + 1)
+        if match is None:
+            raise JwflintError("cannot locate elements in the file: unterminated start tag")
+        name = data[lt + 1 : match.start()]
+        gt = _start_tag_end(data, match.start())
+        empty = data[gt - 1 : gt] == b"/"
+        found.append((name, lt, gt + 1, gt + 1, gt + 1, empty))
+        if not empty:
+            open_stack.append(len(found) - 1)
+        pos = gt + 1
+    return found
+
+
+def _find_end(data: bytes, marker: bytes, start: int) -> int:
+    end = data.find(marker, start)
+    if end < 0:
+        raise JwflintError("cannot locate elements in the file: unterminated markup")
+    return end + len(marker)
+
+
+def _skip_declaration(data: bytes, pos: int) -> int:
+    depth = 0
+    quote = 0
+    for index in range(pos, len(data)):
+        byte = data[index]
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x5B:  # [
+            depth += 1
+        elif byte == 0x5D:  # ]
+            depth -= 1
+        elif byte == 0x3E and depth <= 0:  # >
+            return index + 1
+    raise JwflintError("cannot locate elements in the file: unterminated declaration")
+
+
+def _start_tag_end(data: bytes, pos: int) -> int:
+    """Offset of the '>' that closes a start tag, skipping quoted attribute values."""
+    quote = 0
+    for index in range(pos, len(data)):
+        byte = data[index]
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x3E:
+            return index
+    raise JwflintError("cannot locate elements in the file: unterminated start tag")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class ByteIndex:
+    """Where each element of a parsed document sits in its original bytes."""
+
+    def __init__(self, data: bytes, root: etree._Element) -> None:
+        self.data = data
+        elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        scanned = _scan(data, 0)
+        if len(scanned) != len(elements):
+            raise JwflintError(
+                f"cannot locate elements in the file: found {len(scanned)} tags, the parser {len(elements)}"
+            )
+        self._spans: dict[etree._Element, Span] = {}
+        for element, (name, start, start_end, end_start, end, empty) in zip(elements, scanned, strict=True):
+            raw = name.decode("utf-8", errors="replace").rsplit(":", 1)[-1]
+            if raw != _local(element.tag):
+                raise JwflintError(f"cannot locate elements in the file: <{raw}> where <{element.tag}> was parsed")
+            self._spans[element] = Span(start, start_end, end_start, end, empty)
+
+    def span(self, element: etree._Element) -> Span:
+        return self._spans[element]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the file writes lines: its newline, one level of indentation, and whether it is one line."""
+
+    newline: bytes
+    unit: bytes
+    compact: bool
+    encoding: str
+
+    @classmethod
+    def of(cls, data: bytes, root: etree._Element, index: ByteIndex, encoding: str) -> Layout:
+        crlf = data.count(b"\r\n")
+        newline = b"\r\n" if crlf and crlf * 2 >= data.count(b"\n") else b"\n"
+        root_span = index.span(root)
+        compact = data.find(b"\n", root_span.start, root_span.end) < 0
+        unit = b"  "
+        root_indent = line_indent(data, root_span.start) or b""
+        for child in root:
+            if not isinstance(child.tag, str):
+                continue
+            child_indent = line_indent(data, index.span(child).start)
+            if child_indent is not None and len(child_indent) > len(root_indent):
+                unit = child_indent[len(root_indent) :]
+            break
+        return cls(newline=newline, unit=unit, compact=compact, encoding=encoding)
+
+    def fragment(self, text: str, base: bytes) -> bytes:
+        """A rendered fragment (two spaces a level, ``\\n``) in this file's indentation and newlines.
+
+        The first line carries no indentation: the caller places it after ``base`` already.
+        """
+        lines = [line for line in text.strip("\n").split("\n") if line.strip()]
+        if self.compact:
+            return "".join(line.strip() for line in lines).encode(self.encoding, "xmlcharrefreplace")
+        out: list[bytes] = []
+        for number, line in enumerate(lines):
+            stripped = line.lstrip(" ")
+            level = (len(line) - len(stripped)) // 2
+            body = stripped.encode(self.encoding, "xmlcharrefreplace")
+            out.append(body if number == 0 else base + self.unit * level + body)
+        return self.newline.join(out)
+
+
+def line_indent(data: bytes, offset: int) -> bytes | None:
+    """The whitespace before ``offset`` on its line, or None when other text precedes it."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset]
+    return prefix if prefix.strip(b" \t") == b"" else None
+
+
+def apply(data: bytes, edits: Iterable[Edit]) -> bytes:
+    """Apply edits that do not overlap; insertions at one offset keep the order they were given."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
+    out: list[bytes] = []
+    cursor = 0
+    for _, edit in ordered:
+        if edit.start < cursor:
+            raise JwflintError(f"overlapping edits at byte {edit.start} ({edit.owner or 'patch'})")
+        out.append(data[cursor : edit.start])
+        out.append(edit.text)
+        cursor = edit.end
+    out.append(data[cursor:])
+    return b"".join(out)
+
+
+def overlaps(edit: Edit, taken: list[Edit]) -> bool:
+    """True when ``edit`` touches bytes another edit replaces (insertions at a boundary do not)."""
+    for other in taken:
+        if edit.is_insertion and other.is_insertion:
+            continue
+        if edit.is_insertion:
+            if other.start < edit.start < other.end:
+                return True
+        elif other.is_insertion:
+            if edit.start < other.start < edit.end:
+                return True
+        elif edit.start < other.end and other.start < edit.end:
+            return True
+    return False
+
+
+class Splicer:
+    """Builds edits that add fragments beside or inside existing elements."""
+
+    def __init__(self, data: bytes, index: ByteIndex, layout: Layout) -> None:
+        self.data = data
+        self.index = index
+        self.layout = layout
+
+    def _indent_of(self, element: etree._Element) -> bytes | None:
+        return line_indent(self.data, self.index.span(element).start)
+
+    def child_indent(self, parent: etree._Element) -> bytes:
+        """Indentation for a new child: its siblings', else one level below the parent."""
+        for child in parent:
+            if isinstance(child.tag, str):
+                indent = self._indent_of(child)
+                if indent is not None:
+                    return indent
+                break
+        return (self._indent_of(parent) or b"") + self.layout.unit
+
+    def append_child(self, parent: etree._Element, text: str, owner: str = "") -> Edit:
+        """Add a rendered fragment as the last child element of ``parent``."""
+        layout = self.layout
+        span = self.index.span(parent)
+        indent = self.child_indent(parent)
+        body = layout.fragment(text, indent)
+        children = [c for c in parent if isinstance(c.tag, str)]
+        if layout.compact:
+            if span.empty:
+                return self._open_empty(parent, span, body, owner)
+            return Edit(span.end_start, span.end_start, body, owner)
+        if children:
+            last = self.index.span(children[-1])
+            # After the last child: a newline and the siblings' indentation, then the fragment.
+            return Edit(last.end, last.end, layout.newline + indent + body, owner)
+        if span.empty:
+            return self._open_empty(parent, span, body, owner)
+        parent_indent = self._indent_of(parent) or b""
+        inner = self.data[span.start_end : span.end_start]
+        closing_indent = line_indent(self.data, span.end_start)
+        if inner.strip() == b"" and b"\n" in inner and closing_indent is not None:
+            line_start = span.end_start - len(closing_indent)
+            return Edit(line_start, line_start, indent + body + layout.newline, owner)
+        return Edit(
+            span.end_start, span.end_start, layout.newline + indent + body + layout.newline + parent_indent, owner
+        )
+
+    def _open_empty(self, parent: etree._Element, span: Span, body: bytes, owner: str) -> Edit:
+        """``<tag/>`` becomes ``<tag>…</tag>``: the two bytes ``/>`` are replaced, the rest kept."""
+        close = f"</{parent.tag}>".encode(self.layout.encoding)
+        slash = self.data.rfind(b"/", span.start, span.start_end)
+        if self.layout.compact:
+            return Edit(slash, span.start_end, b">" + body + close, owner)
+        indent = self.child_indent(parent)
+        parent_indent = self._indent_of(parent) or b""
+        newline = self.layout.newline
+        return Edit(slash, span.start_end, b">" + newline + indent + body + newline + parent_indent + close, owner)
+
+    def insert_before(self, sibling: etree._Element, text: str, owner: str = "") -> Edit:
+        """Add a rendered fragment just before ``sibling``, at its indentation."""
+        span = self.index.span(sibling)
+        indent = self._indent_of(sibling)
+        if self.layout.compact or indent is None:
+            return Edit(span.start, span.start, self.layout.fragment(text, indent or b""), owner)
+        line_start = span.start - len(indent)
+        return Edit(line_start, line_start, indent + self.layout.fragment(text, indent) + self.layout.newline, owner)
+
+    def insert_after(self, sibling: etree._Element, text: str, owner: str = "") -> Edit:
+        """Add a rendered fragment just after ``sibling``, at its indentation."""
+        span = self.index.span(sibling)
+        indent = self._indent_of(sibling)
+        if self.layout.compact or indent is None:
+            return Edit(span.end, span.end, self.layout.fragment(text, indent or b""), owner)
+        return Edit(span.end, span.end, self.layout.newline + indent + self.layout.fragment(text, indent), owner)
+
+    def set_attribute(self, element: etree._Element, name: str, value: str, owner: str = "") -> Edit:
+        """Add an attribute to a start tag that lacks it (value already escaped)."""
+        span = self.index.span(element)
+        end = span.start_end - (2 if span.empty else 1)
+        while end > span.start and self.data[end - 1 : end] in (b" ", b"\t", b"\r", b"\n"):
+            end -= 1
+        text = f' {name}="{value}"'.encode(self.layout.encoding)
+        return Edit(end, end, text, owner)
+
+    def set_text(self, element: etree._Element, escaped: str, owner: str = "") -> Edit:
+        """Replace an element's content (text, CDATA) with ``escaped``; ``<tag/>`` gets an end tag."""
+        span = self.index.span(element)
+        body = escaped.encode(self.layout.encoding, "xmlcharrefreplace")
+        if span.empty:
+            slash = self.data.rfind(b"/", span.start, span.start_end)
+            close = f"</{element.tag}>".encode(self.layout.encoding)
+            return Edit(slash, span.start_end, b">" + body + close, owner)
+        return Edit(span.start_end, span.end_start, body, owner)
+
+    def move(self, slots: list[etree._Element], order: list[etree._Element], owner: str = "") -> list[Edit]:
+        """Put the bytes of ``order[i]`` where ``slots[i]`` stands: a reorder that keeps each element's bytes."""
+        edits = []
+        for slot, element in zip(slots, order, strict=True):
+            if slot is element:
+                continue
+            target = self.index.span(slot)
+            source = self.index.span(element)
+            edits.append(Edit(target.start, target.end, self.data[source.start : source.end], owner))
+        return edits
