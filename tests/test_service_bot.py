@@ -201,6 +201,7 @@ def test_restriction_needs_every_or_branch_and_reads_scripts() -> None:
     assert restricts(conditions("OR", group, cond("InProjectRoleCondition", **{"jira.projectrole.id": "10002"})))
     assert not restricts(conditions("AND", cond("UserInGroupCondition", negate=True, group="service-bots")))
     assert restricts(conditions("AND", cond("com.atlassian.jira.workflow.condition.RemoteOnlyCondition")))
+    assert not restricts(conditions("AND", cond("UserInGroupCondition", group="service-bots", disabled="true")))
     # ScriptRunner: `!`{"script":"currentUser.name == \"svc.bot\""} in base64 names the bot's user.
     script = "YCFgeyJzY3JpcHQiOiJjdXJyZW50VXNlci5uYW1lID09IFwic3ZjLmJvdFwiIn0="
     assert restricts(conditions("AND", cond("com.onresolve.jira.groovy.GroovyCondition", FIELD_CONDITION=script)))
@@ -264,6 +265,8 @@ def test_permission_styles_are_one_permission() -> None:
     assert _evaluate(conditions("AND", cond("PermissionCondition", permission="resolve")), held)[0]
     ok, blockers = _evaluate(conditions("AND", cond("PermissionCondition", permissionKey="CLOSE_ISSUES")), held)
     assert not ok and "CLOSE_ISSUES" in blockers[0]
+    # A condition switched off (ScriptRunner's disabled arg) neither blocks nor restricts.
+    assert _evaluate(conditions("AND", cond("AllowOnlyAssignee", disabled="true")))[0]
     # Without known permissions the bot is given the benefit of the doubt.
     assert _evaluate(conditions("AND", cond("PermissionCondition", permission="Close Issue")))[0]
 

@@ -106,12 +106,17 @@ def bot_match(function: Function, bot: BotIdentity) -> str | None:
     return None
 
 
+def _disabled(function: Function) -> bool:
+    """ScriptRunner's switch: a disabled condition is skipped, so it neither restricts nor blocks."""
+    return function.args.get(jira.ARG_DISABLED, "").strip().lower() == "true"
+
+
 def restricts_to_bot(group: ConditionGroup, bot: BotIdentity) -> bool:
     """True when every way through the condition tree needs the bot (AND: one child; OR: all)."""
     results = [
         restricts_to_bot(item, bot)
         if isinstance(item, ConditionGroup)
-        else (not item.negate and bot_match(item, bot) is not None)
+        else (not item.negate and not _disabled(item) and bot_match(item, bot) is not None)
         for item in group.items
     ]
     if not results:
@@ -168,7 +173,7 @@ def evaluate(group: ConditionGroup, ctx: LintContext) -> Evaluation:
         if isinstance(item, ConditionGroup):
             results.append(evaluate(item, ctx))
             continue
-        meets, why = _verdict(item, ctx)
+        meets, why = (None, "") if _disabled(item) else _verdict(item, ctx)
         if item.negate and meets is not None:
             if meets:
                 why = f"it is negated, so it excludes the bot ({why})"

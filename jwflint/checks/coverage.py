@@ -39,7 +39,7 @@ class Role:
         return BUCKET_TITLES[self.bucket]
 
     def describe(self) -> str:
-        """``Resolved ('Done')``, or ``Reopened (no Reopened status: New plays its role: 'Open')``."""
+        """``Resolved ('Done')``, or ``Reopened (no Reopened status, so New plays its role: 'Open')``."""
         names = quote_list(s.label for s in self.statuses)
         if self.fallback:
             return f"{self.title} (no {self.title} status, so {BUCKET_TITLES[self.fallback]} plays its role: {names})"
