@@ -116,8 +116,8 @@ class WorkflowGraph:
             step = status.step_id
             if step is None:
                 continue
-            if global_targets - {step}:
-                continue  # some global transition leads elsewhere from here
+            if len(global_targets) > 1 or (global_targets and step not in global_targets):
+                continue  # some global transition leads elsewhere from here (O(1), not a set copy)
             if not any(to != step for _, to in self._local_out.get(step, ())):
                 result.append(status)
         return result

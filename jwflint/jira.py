@@ -195,3 +195,5 @@ ARG_CANNED_SCRIPT = "canned-script"
 # instance object, and what it is.
 META_PERMISSION_PREFIX = "jira.permission."
 PERMISSION_META_TYPES = {"group": "group", "user": "user", "projectrole": "project role", "userCF": "custom field"}
+TRIGGER_WEBHOOK = "com.atlassian.jira.plugins.webhooks.workflow.TriggerWebhookFunction"
+ARG_WEBHOOK_ID = "field.webhookId"

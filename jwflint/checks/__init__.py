@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
-from jwflint.checks import bot, coverage, structure
+from jwflint.checks import (
+    bot,
+    conditions,
+    coverage,
+    graph_checks,
+    hygiene,
+    portability,
+    post_functions,
+    resolution,
+    screens,
+    structure,
+)
 from jwflint.checks.base import Check
 
-_MODULES = (structure, coverage, bot)
+_MODULES = (
+    structure,
+    coverage,
+    bot,
+    post_functions,
+    resolution,
+    conditions,
+    graph_checks,
+    screens,
+    hygiene,
+    portability,
+)
 
 CHECKS: dict[str, Check] = {check.name: check for module in _MODULES for check in module.CHECKS}

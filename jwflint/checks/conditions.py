@@ -1,0 +1,113 @@
+"""Condition groups read as OSWorkflow evaluates them (AbstractWorkflow.passesConditions).
+
+OSWorkflow takes a group as AND only when its type attribute is exactly "AND"; anything else,
+including no type at all, is OR. An empty group (or list) passes. Jira's writer never emits an
+empty group and always types a group of two or more, so both shapes come from hand-written XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jwflint.checks.base import TRANSITION, Check, LintContext, Problem
+from jwflint.findings import Severity
+from jwflint.model import ConditionGroup, Function, Transition
+
+AND = "AND"
+OR = "OR"
+
+
+def raw_type(group: ConditionGroup) -> str:
+    """The type attribute as written; the model's ``operator`` defaults it to AND, OSWorkflow does not."""
+    return group.element.get("type") or ""
+
+
+def evaluates_as(group: ConditionGroup) -> str:
+    return AND if raw_type(group) == AND else OR
+
+
+def restricts(item: Function | ConditionGroup | None) -> bool:
+    """Whether the conditions can ever hide the transition: some condition must hold for it to show."""
+    if item is None:
+        return False
+    if isinstance(item, Function):
+        return True
+    if not item.items:
+        return False  # an empty group passes
+    if evaluates_as(item) == AND:
+        return any(restricts(child) for child in item.items)
+    return all(restricts(child) for child in item.items)
+
+
+def _groups(
+    group: ConditionGroup | None, parent: ConditionGroup | None = None
+) -> Iterator[tuple[ConditionGroup, ConditionGroup | None]]:
+    if group is None:
+        return
+    yield group, parent
+    for item in group.items:
+        if isinstance(item, ConditionGroup):
+            yield from _groups(item, group)
+
+
+def untyped_condition_group(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    for group, _ in _groups(transition.conditions):
+        written = raw_type(group)
+        if written in (AND, OR) or (not written and len(group.items) < 2):
+            continue
+        if written:
+            message = (
+                f'transition {transition.label} has <conditions type={written!r}>: the DTD allows only "AND" '
+                'or "OR" (upper case), so Jira rejects the import; write type="AND" or type="OR"'
+            )
+        else:
+            message = (
+                f"transition {transition.label} has a <conditions> group of {len(group.items)} items without a "
+                "type: OSWorkflow evaluates it as OR, so any one condition is enough to run the transition; "
+                'add type="AND" if all must hold (or type="OR" to make the OR explicit)'
+            )
+        yield Problem(message, group.element, transition=transition.label, values={"type": written})
+
+
+def empty_condition_group(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    for group, parent in _groups(transition.conditions):
+        if group.items:
+            continue
+        if parent is not None and evaluates_as(parent) == OR and len(parent.items) > 1:
+            # In an OR, a group that always passes makes the whole OR pass.
+            yield Problem(
+                f"transition {transition.label} has an empty <conditions> group inside an OR group: an empty "
+                "group always passes, so the OR lets everybody through and its other conditions do nothing; "
+                "delete the empty group",
+                group.element,
+                transition=transition.label,
+                values={"where": "or"},
+            )
+        else:
+            yield Problem(
+                f"transition {transition.label} has an empty <conditions> group: it always passes and Jira drops "
+                "it on the next save; delete it, or add the conditions it was meant to hold",
+                group.element,
+                transition=transition.label,
+                severity=Severity.INFO,
+                values={"where": "and"},
+            )
+
+
+CHECKS = [
+    Check(
+        name="untyped_condition_group",
+        scope=TRANSITION,
+        function=untyped_condition_group,
+        summary="Every condition group of two or more items says AND or OR.",
+        values=("type",),
+    ),
+    Check(
+        name="empty_condition_group",
+        scope=TRANSITION,
+        function=empty_condition_group,
+        summary="No condition group is empty.",
+        values=("where",),
+    ),
+]

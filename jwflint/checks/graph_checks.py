@@ -1,0 +1,244 @@
+"""The workflow as a graph: statuses nobody reaches or leaves, clashing transition names, unused common actions.
+
+Everything here is linear in the workflow's size: global transitions are handled once, as sets,
+never copied onto every status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jwflint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
+from jwflint.checks.conditions import restricts
+from jwflint.checks.coverage import guess_notes, with_notes
+from jwflint.checks.resolution import resolution_holders
+from jwflint.findings import Severity
+from jwflint.model import COMMON, GLOBAL, STEP, Status, Transition, Workflow
+
+
+def _own_statuses(workflow: Workflow) -> Iterator[Status]:
+    """Statuses with a usable step id; a duplicate step id is duplicate-step-id's finding, not ours."""
+    for status in workflow.statuses:
+        if status.step_id is not None and workflow.steps_by_id.get(status.step_id) is status:
+            yield status
+
+
+def unreachable_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    graph = ctx.graph
+    if not graph.initial_targets():
+        return  # no usable create transition: missing-initial-action or dangling-step-reference says so
+    reachable = graph.reachable()
+    entered = {t.target for t in ctx.workflow.transitions if t.target is not None}
+    entered.update(step for t in ctx.workflow.transitions for step in t.conditional_targets)
+    for status in _own_statuses(ctx.workflow):
+        if status.step_id in reachable:
+            continue
+        if status.step_id in entered:
+            why = "only transitions from statuses that are unreachable themselves lead into it"
+        else:
+            why = "no transition leads into it"
+        yield Problem(
+            f"status {status.label!r} cannot be reached from the create transition ({why}): add a transition "
+            "into it from a reachable status, or delete the step if it is no longer used",
+            status.element,
+            status=status.label,
+            values={"status": status.label},
+        )
+
+
+def _unknown_screens(ctx: LintContext, steps: set[int]) -> dict[int, list[Transition]]:
+    """Per step in ``steps``: transitions into it whose screen the catalogue does not describe."""
+    found: dict[int, list[Transition]] = {}
+    for transition in ctx.workflow.transitions:
+        target = transition.target
+        if target in steps and transition.screen is not None and ctx.catalogue.screen(transition.screen) is None:
+            found.setdefault(target, []).append(transition)
+    return found
+
+
+def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    graph = ctx.graph
+    holders = resolution_holders(ctx)
+    # An unreachable status is unreachable-status's finding; nobody gets stuck in it.
+    reachable = graph.reachable() if graph.initial_targets() else None
+    candidates = [
+        s
+        for s in _own_statuses(ctx.workflow)
+        if s.step_id not in holders and (reachable is None or s.step_id in reachable)
+    ]
+    dead = graph.dead_ends(candidates)
+    unknown = _unknown_screens(ctx, {s.step_id for s in dead if s.step_id is not None}) if dead else {}
+    for status in dead:
+        message = (
+            f"status {status.label!r} has no transition to another status, and issues can enter it without a "
+            "resolution, so they stay there open for ever: add a transition out of it; if it is a final status, "
+            "set a resolution on every transition into it or map it to the resolved bucket in the catalogue"
+        )
+        notes = guess_notes(ctx, [status])
+        screens = unknown.get(status.step_id or 0, [])
+        if screens:
+            ids = ", ".join(dict.fromkeys(str(t.screen) for t in screens))
+            notes.append(
+                f"cannot tell whether screen {ids} on the way in asks for a Resolution: describe it in "
+                "catalogue.screens"
+            )
+        yield Problem(
+            with_notes(message, notes),
+            status.element,
+            status=status.label,
+            # The unknown screen may well set a resolution, which would make this a final status.
+            severity=Severity.INFO if screens else None,
+            values={"status": status.label},
+        )
+
+
+def name_key(name: str) -> str:
+    """How admins tell buttons apart: case-insensitive, whitespace runs collapsed."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass
+class _Globals:
+    """The global transitions sharing one name, and enough of their targets to answer 'offered here?'."""
+
+    transitions: list[Transition] = field(default_factory=list)
+    # At most two representatives with distinct targets (jira.STAY counts as offered everywhere).
+    by_target: dict[int | None, Transition] = field(default_factory=dict)
+
+    def add(self, transition: Transition) -> None:
+        self.transitions.append(transition)
+        if len(self.by_target) < 2 and transition.target not in self.by_target:
+            self.by_target[transition.target] = transition
+
+    def offered_at(self, step: int) -> Transition | None:
+        """One of these globals that the status offers: Jira hides a global on its own target."""
+        for target, transition in self.by_target.items():
+            if target != step:
+                return transition
+        return None
+
+
+def _labels(transitions: list[Transition]) -> str:
+    # repr shows the trailing spaces admins add to get the same label past Jira's editor.
+    return ", ".join(f"{t.name!r} (id {t.raw_id})" for t in transitions)
+
+
+def _clash(transitions: list[Transition]) -> tuple[str, Severity | None]:
+    """The consequence, and a lower severity when conditions may keep the buttons apart."""
+    if all(restricts(t.conditions) for t in transitions):
+        # Every one has conditions: a common pattern is one per approver group, never shown
+        # together, which jwflint cannot verify (scripts, groups, fields).
+        return (
+            "Jira shows identical buttons unless their conditions never hold at the same time: rename them, "
+            "or make sure the conditions exclude each other",
+            Severity.INFO,
+        )
+    return (
+        "Jira shows identical buttons and API clients that pick a transition by name get the wrong one: "
+        "rename or merge them",
+        None,
+    )
+
+
+def duplicate_transition_name(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    wf = ctx.workflow
+    local: dict[tuple[int, str], list[Transition]] = {}
+    for transition in wf.transitions:
+        if transition.kind not in (STEP, COMMON):
+            continue
+        key = name_key(transition.name)
+        for source in dict.fromkeys(transition.sources):
+            local.setdefault((source, key), []).append(transition)
+    globals_by_name: dict[str, _Globals] = {}
+    for transition in wf.transitions:
+        if transition.kind == GLOBAL:
+            globals_by_name.setdefault(name_key(transition.name), _Globals()).add(transition)
+
+    for (step, key), transitions in local.items():
+        status = wf.status_of_step(step)
+        if status is None:
+            continue
+        shown = list(transitions)
+        other = globals_by_name.get(key)
+        offered = other.offered_at(step) if other is not None else None
+        if offered is not None:
+            shown.append(offered)
+        if len(shown) < 2:
+            continue
+        # Point at the status-specific transition an admin would rename: the last local one.
+        culprit = max(transitions, key=lambda t: wf.document.line_of(t.element))
+        via = " (one of them global)" if offered is not None else ""
+        consequence, severity = _clash(shown)
+        yield Problem(
+            f"status {status.label!r} offers {len(shown)} transitions named {transitions[0].name.strip()!r}"
+            f"{via}: {_labels(shown)}; {consequence}",
+            culprit.element,
+            status=status.label,
+            transition=culprit.label,
+            severity=severity,
+            values={"name": transitions[0].name.strip(), "status": status.label},
+        )
+
+    for group in globals_by_name.values():
+        if len(group.transitions) < 2:
+            continue
+        # Offered together from every status that is none of their targets.
+        excluded = {t.target for t in group.transitions if t.target in wf.steps_by_id}
+        if len(wf.steps_by_id) <= len(excluded):
+            continue
+        culprit = group.transitions[-1]
+        consequence, severity = _clash(group.transitions)
+        yield Problem(
+            f"{len(group.transitions)} global transitions, offered from every status, are named "
+            f"{culprit.name.strip()!r}: {_labels(group.transitions)}; {consequence}",
+            culprit.element,
+            transition=culprit.label,
+            severity=severity,
+            values={"name": culprit.name.strip(), "status": "any status"},
+        )
+
+
+def unused_common_action(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    if transition.kind != COMMON or transition.sources:
+        return
+    yield Problem(
+        f"common action {transition.label} is not referenced by any step, so no status offers it: add "
+        f'<common-action id="{transition.raw_id}"/> to the steps that need it, or delete it',
+        transition.element,
+        transition=transition.label,
+        values={"transition": transition.label},
+    )
+
+
+CHECKS = [
+    Check(
+        name="unreachable_status",
+        scope=WORKFLOW,
+        function=unreachable_status,
+        summary="Every status can be reached from the create transition.",
+        values=("status",),
+    ),
+    Check(
+        name="dead_end_status",
+        scope=WORKFLOW,
+        function=dead_end_status,
+        summary="Every reachable status that holds no resolution has a transition out.",
+        values=("status",),
+    ),
+    Check(
+        name="duplicate_transition_name",
+        scope=WORKFLOW,
+        function=duplicate_transition_name,
+        summary="No status offers two transitions with the same name.",
+        values=("name", "status"),
+    ),
+    Check(
+        name="unused_common_action",
+        scope=TRANSITION,
+        function=unused_common_action,
+        summary="Every common action is referenced by at least one step.",
+        values=("transition",),
+    ),
+]

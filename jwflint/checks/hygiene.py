@@ -1,0 +1,131 @@
+"""Leftovers an admin should know about: OSWorkflow features Jira's editor cannot edit, switched-off scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from jwflint import jira
+from jwflint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
+from jwflint.model import Function, Status, Transition, Workflow
+
+# Top-level OSWorkflow 2.8 sections that Jira's editor never writes.
+_TOP_LEVEL = {
+    "registers": "registers (variables for scripts)",
+    "trigger-functions": "trigger functions (scheduled jobs)",
+    "global-conditions": "global conditions (checked on every transition)",
+    "splits": "splits (parallel branches)",
+    "joins": "joins (waiting for parallel branches)",
+}
+_EDITOR = "Jira's workflow editor cannot show or edit it; keep it only if this workflow is maintained as XML"
+
+
+def _owners(workflow: Workflow) -> dict[etree._Element, Transition | Status]:
+    owners: dict[etree._Element, Transition | Status] = {t.element: t for t in workflow.transitions}
+    owners.update((s.element, s) for s in workflow.statuses)
+    return owners
+
+
+def _owner(element: etree._Element, owners: dict[etree._Element, Transition | Status]) -> Transition | Status | None:
+    for ancestor in element.iterancestors():
+        owner = owners.get(ancestor)
+        if owner is not None:
+            return owner
+    return None
+
+
+def _describe(element: etree._Element, owner: Transition | Status | None) -> str:
+    tag = element.tag
+    parent = element.getparent()
+    parent_tag = parent.tag if parent is not None else ""
+    if isinstance(owner, Status):
+        where = f"status {owner.label!r}"
+    elif owner is not None:
+        where = f"transition {owner.label}"
+    else:
+        where = "the workflow"
+    if tag == "result":
+        return f"{where} has a conditional <result> (a second possible target step)"
+    if tag == "unconditional-result":
+        kind = "split" if element.get("split") else "join"
+        return f"{where} leads into a {kind} instead of a step"
+    if tag == "pre-functions":
+        on = "result" if parent_tag == "unconditional-result" else ("step" if parent_tag == "step" else "action")
+        return f"{where} has <pre-functions> on its {on}"
+    if tag == "post-functions":
+        on = "step" if parent_tag == "step" else "action (not its result)"
+        return f"{where} has <post-functions> on its {on}"
+    if tag == "external-permissions":
+        return f"{where} has <external-permissions>"
+    return f"the workflow has {_TOP_LEVEL.get(str(tag), f'<{tag}>')}"
+
+
+def unusual_osworkflow(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    unusual = ctx.workflow.unusual
+    if not unusual:
+        return
+    owners = _owners(ctx.workflow)
+    for element in unusual:
+        parent = element.getparent()
+        if parent is not None and parent.tag == "workflow" and element.tag not in _TOP_LEVEL:
+            # Not OSWorkflow at all: Jira loads workflows with DTD validation on.
+            yield Problem(
+                f"<{element.tag}> is not an OSWorkflow 2.8 element: Jira validates imported workflows against "
+                "the DTD and rejects the file; delete it",
+                element,
+                values={"element": str(element.tag)},
+            )
+            continue
+        owner = _owner(element, owners)
+        yield Problem(
+            f"{_describe(element, owner)}: legal OSWorkflow, but {_EDITOR}",
+            element,
+            status=owner.label if isinstance(owner, Status) else None,
+            transition=owner.label if isinstance(owner, Transition) else None,
+            values={"element": str(element.tag)},
+        )
+
+
+def _script_name(function: Function) -> str:
+    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
+    return jira.short_class(canned) if canned else function.short_name
+
+
+_KINDS = {"condition": "condition", "validator": "validator", "function": "post-function"}
+
+
+def disabled_script(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    functions = [*transition.iter_conditions(), *transition.validators, *transition.post_functions]
+    for function in functions:
+        if not function.class_name.startswith(jira.SCRIPTRUNNER_PACKAGE):
+            continue
+        if function.args.get(jira.ARG_DISABLED, "").strip().lower() != "true":
+            continue
+        kind = _KINDS.get(function.kind, function.kind)
+        yield Problem(
+            f"transition {transition.label} has a disabled ScriptRunner {kind} ({_script_name(function)}): it "
+            "does not run; delete it, or enable it again if it is still needed",
+            function.element,
+            transition=transition.label,
+            values={"kind": kind, "script": _script_name(function)},
+        )
+
+
+CHECKS = [
+    Check(
+        name="unusual_osworkflow",
+        scope=WORKFLOW,
+        function=unusual_osworkflow,
+        summary="OSWorkflow features that Jira's workflow editor never writes and cannot edit.",
+        values=("element",),
+    ),
+    Check(
+        name="disabled_script",
+        scope=TRANSITION,
+        function=disabled_script,
+        summary="ScriptRunner conditions, validators and post-functions that are switched off.",
+        values=("kind", "script"),
+    ),
+]

@@ -1,0 +1,181 @@
+"""Jira's built-in post-functions: present once each, in Jira's fixed order, and the events they fire.
+
+Jira's workflow plugin marks the built-ins unique and not orderable and gives each a weight
+(system-workflow-plugin.xml); app functions may sit anywhere between them, so only the
+built-ins' relative order is checked. On the create transition app functions commonly come
+*before* "Creates the issue originally" (JSU and JMWE document it), so "IssueCreate first" means
+first among the built-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from jwflint import jira
+from jwflint.checks.base import TRANSITION, Check, LintContext, Problem
+from jwflint.findings import Severity
+from jwflint.model import INITIAL, Function, Transition
+
+# What goes wrong without each built-in (FireIssueEventFunction, GenerateChangeHistoryFunction …).
+_EFFECT = {
+    jira.UPDATE_ISSUE_STATUS: "the issue keeps its old status while the workflow moves on",
+    jira.CREATE_COMMENT: "a comment entered on the transition screen is lost",
+    jira.GENERATE_CHANGE_HISTORY: "the issue is not stored and the change is missing from its history",
+    jira.ISSUE_REINDEX: "searches, filters and boards keep showing the issue as it was",
+    jira.FIRE_ISSUE_EVENT: "no notification, listener or automation hears of the transition",
+    jira.ISSUE_CREATE: "the issue is never created",
+}
+
+
+def describe(class_name: str) -> str:
+    """``"Creates the issue originally" (IssueCreateFunction)``: the title admins see, then the class."""
+    title = jira.POST_FUNCTION_TITLES.get(class_name)
+    short = jira.short_class(class_name)
+    return f'"{title}" ({short})' if title else short
+
+
+def post_functions_element(transition: Transition) -> etree._Element:
+    """Where a missing post-function belongs: the result's <post-functions>, else the result."""
+    result = transition.result_element
+    if result is None:
+        return transition.element
+    for child in result.iterchildren("post-functions"):
+        return child
+    return result
+
+
+def builtin_order(transition: Transition) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Jira's built-ins for this kind of transition in weight order, and the required ones."""
+    if transition.kind == INITIAL:
+        return jira.INITIAL_BUILTIN_POST_FUNCTIONS, jira.INITIAL_REQUIRED_POST_FUNCTIONS
+    return jira.BUILTIN_POST_FUNCTIONS, jira.BUILTIN_POST_FUNCTIONS
+
+
+def _arrow(classes: list[str]) -> str:
+    return " > ".join(jira.short_class(c) for c in classes)
+
+
+def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    if transition.result_element is None:
+        return  # missing-result reports it: there is nowhere for post-functions to run
+    order, required = builtin_order(transition)
+    weight = {class_name: index for index, class_name in enumerate(order)}
+    label = transition.label
+    first: dict[str, Function] = {}
+    runs: list[Function] = []  # the first occurrence of each built-in, in the order they run
+    for function in transition.post_functions:
+        if function.class_name not in weight:
+            continue
+        if function.class_name in first:
+            yield Problem(
+                f"transition {label} runs {describe(function.class_name)} twice: delete the second one "
+                "(Jira runs each built-in post-function exactly once)",
+                function.element,
+                transition=label,
+                values={"function": jira.short_class(function.class_name), "problem": "duplicated"},
+            )
+            continue
+        first[function.class_name] = function
+        runs.append(function)
+    for class_name in required:
+        if class_name in first:
+            continue
+        before = [c for c in order[: weight[class_name]] if c in first]
+        where = f"after {jira.short_class(before[-1])}" if before else "before the other built-ins"
+        yield Problem(
+            f"transition {label} lacks the built-in post-function {describe(class_name)}, so "
+            f"{_EFFECT[class_name]}: add it {where}",
+            post_functions_element(transition),
+            transition=label,
+            values={"function": jira.short_class(class_name), "problem": "missing"},
+        )
+    ranks = [weight[f.class_name] for f in runs]
+    if ranks != sorted(ranks):
+        highest = -1
+        culprit = runs[0]
+        for function, rank in zip(runs, ranks, strict=True):
+            if rank < highest:
+                culprit = function
+                break
+            highest = rank
+        expected = [c for c in order if c in first]
+        yield Problem(
+            f"transition {label} runs Jira's built-in post-functions out of order "
+            f"({_arrow([f.class_name for f in runs])}): reorder them to {_arrow(expected)}; "
+            "app post-functions may stay where they are",
+            culprit.element,
+            transition=label,
+            fixable=True,
+            # Jira still runs all of them; the order only changes what is stored and what the
+            # event carries, so this is a warning even though missing ones are errors.
+            severity=Severity.WARNING,
+            values={"function": jira.short_class(culprit.class_name), "problem": "out of order"},
+        )
+    for function in transition.post_functions:
+        if function.class_name != jira.FIRE_ISSUE_EVENT:
+            continue
+        event = function.args.get(jira.ARG_EVENT_TYPE_ID)
+        text = (event or "").strip()
+        if text.isdigit():
+            continue
+        # FireIssueEventFunction fires nothing without an eventTypeId and throws on a non-number.
+        problem = (
+            "has no eventTypeId, so it fires no event"
+            if not text
+            else (f"has eventTypeId {text!r}, which is not a number: the transition fails with an error")
+        )
+        yield Problem(
+            f"transition {label}: {describe(jira.FIRE_ISSUE_EVENT)} {problem}; set "
+            f'<arg name="eventTypeId"> to an event id (13 = Generic Event)',
+            function.element,
+            transition=label,
+            values={"function": "FireIssueEventFunction", "problem": "missing eventTypeId"},
+        )
+
+
+def create_event(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    if transition.kind != INITIAL:
+        return
+    for function in transition.post_functions:
+        if function.class_name != jira.FIRE_ISSUE_EVENT:
+            continue
+        event = (function.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
+        if not event.isdigit() or event == jira.EVENT_ISSUE_CREATED:
+            continue  # a missing or broken id is standard-post-functions' finding
+        custom = int(event) >= jira.CUSTOM_ID_MIN
+        name = "a custom event" if custom else jira.EVENT_NAMES.get(event, "an unknown event")
+        yield Problem(
+            f"the create transition {transition.label} fires event {event} ({name}), not "
+            "Issue Created (1): notification-scheme entries, listeners and automation rules for "
+            "Issue Created never run for new issues; set eventTypeId to 1"
+            + (" unless the custom event is meant to replace it" if custom else ""),
+            function.element,
+            transition=transition.label,
+            # A custom event on create is usually deliberate (its own mail template).
+            severity=Severity.INFO if custom else None,
+            values={"event": event},
+        )
+
+
+CHECKS = [
+    Check(
+        name="standard_post_functions",
+        scope=TRANSITION,
+        function=standard_post_functions,
+        summary="Jira's built-in post-functions run exactly once each, in Jira's order, and the event "
+        "function carries an eventTypeId.",
+        values=("function", "problem"),
+        fixable=True,
+        fix_safe=True,
+    ),
+    Check(
+        name="create_event",
+        scope=TRANSITION,
+        function=create_event,
+        summary="The create transition fires Issue Created (event 1).",
+        values=("event",),
+    ),
+]
