@@ -40,7 +40,7 @@ def node_class(node: Node) -> str:
 def edge_label(edge: Edge) -> str:
     text = edge.label
     if edge.restriction:
-        text += f" [only {edge.restriction}]"
+        text += f" [{edge.restriction}]"
     if edge.conditional:
         text += " [conditional]"
     if edge.kind != MISSING and edge.flagged:

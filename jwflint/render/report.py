@@ -55,6 +55,11 @@ class WorkflowView:
     categories: list[str] = field(default_factory=list)
     patch: PatchView | None = None
 
+    @property
+    def ordered_findings(self) -> list[Finding]:
+        """Worst first, then in file order: what a reviewer reads top-down."""
+        return sorted(self.findings, key=lambda f: (-f.severity, f.line, f.column, f.rule))
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity.label == severity)
 

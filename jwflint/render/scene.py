@@ -90,13 +90,13 @@ class Edge:
 
     @property
     def restriction_lines(self) -> list[str]:
-        return wrap(f"only {self.restriction}") if self.restriction else []
+        return wrap(f"[{self.restriction}]") if self.restriction else []
 
     @property
     def tooltip(self) -> list[str]:
         head = self.title or self.label
         if self.restriction:
-            head += f" — only {self.restriction}"
+            head += f" — restricted to: {self.restriction}"
         return [head, *self.notes]
 
 

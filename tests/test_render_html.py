@@ -1,0 +1,155 @@
+"""The HTML report: self-contained, escaped, and checked in headless Chromium (DOM and a screenshot).
+
+The Chromium tests skip only when Chromium is missing and CI is not set; under CI they fail.
+The screenshot is kept under tests/artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from jwflint.render.images import dot_available
+
+from .conftest import FIXTURES, REPO, corpus_files
+from .test_cli_lint import invoke
+
+RENDER = FIXTURES / "render"
+DEMO = FIXTURES / "demo" / "service_desk.xml"
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz's dot is not installed")
+
+
+def chromium() -> str:
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("headless Chromium is required under CI (apt-get install chromium)")
+    pytest.skip("Chromium is not installed")
+
+
+def run_chromium(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert process.returncode == 0, process.stderr[-2000:]
+    return process
+
+
+def dump_dom(page: Path) -> lxml_html.HtmlElement:
+    """The DOM after Chromium has parsed (and would have run) the page."""
+    return lxml_html.fromstring(run_chromium("--dump-dom", page.resolve().as_uri()).stdout)
+
+
+def select(element: lxml_html.HtmlElement, path: str) -> list:
+    """``tag.class`` steps separated by spaces (descendants), as a tiny CSS subset over XPath."""
+    xpath = "."
+    for step in path.split():
+        tag, _, cls = step.partition(".")
+        test = f"[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else ""
+        if tag.startswith("#"):
+            tag, test = "*", f"[@id='{tag[1:]}']"
+        xpath += f"//{tag or '*'}{test}"
+    return element.xpath(xpath)
+
+
+def external_references(page: str) -> list[str]:
+    tree = lxml_html.fromstring(page)
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if name.split("}")[-1] in ("src", "href", "action", "data") and not value.startswith("#"):
+                found.append(f"<{element.tag} {name}={value!r}>")
+        if element.tag in ("link", "script", "iframe", "img", "object", "embed"):
+            found.append(f"<{element.tag}>")
+    if "@import" in page or "url(" in page:
+        found.append("CSS url()/@import")
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "service_desk.html"
+    run = invoke(["render", DEMO, "-o", out])
+    assert run.code == 0, run.stderr
+    return out
+
+
+@needs_dot
+def test_report_is_self_contained(demo_report: Path) -> None:
+    page = demo_report.read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert "<!DOCTYPE svg" not in page and "<?xml" not in page  # inline SVG, not a document
+
+
+@needs_dot
+def test_report_dom_in_chromium(demo_report: Path) -> None:
+    dom = dump_dom(demo_report)
+    (section,) = select(dom, "section.workflow")
+    assert select(section, ".diagram svg")
+    svg_texts = {t.text_content() for t in select(section, ".diagram svg text")}
+    assert {"Open", "SupportWait", "Resolved", "Closed", "Any status"} <= svg_texts
+    rows = select(section, "table.findings tbody tr.finding")
+    assert rows  # the demo workflow lacks the bot's global transitions
+    headers = [th.text_content() for th in select(section, "table.findings thead th")]
+    assert headers == ["Severity", "Rule", "Line", "Subject", "Message", "Fix hint"]
+    rules = {select(row, "td.rule")[0].text_content() for row in rows}
+    assert {"any-to-resolved", "any-to-in-progress", "any-to-reopened"} <= rules
+    for row in rows:
+        cells = [td.text_content().strip() for td in select(row, "td")]
+        assert cells[0] in ("error", "warning", "info") and cells[2].isdigit() and cells[4]
+    summary = select(dom, "#summary table.summary tbody tr")
+    assert len(summary) == 1 and select(summary[0], "a")[0].get("href") == "#wf-1"
+
+
+def test_hostile_names_stay_text_in_chromium(tmp_path: Path) -> None:
+    """A status named ``</script><b>…`` is text in the findings table and in the picture."""
+    out = tmp_path / "escaping.html"
+    assert invoke(["render", RENDER / "escaping.xml", "-o", out]).code == 0
+    page = out.read_text(encoding="utf-8")
+    dom = dump_dom(out)
+    assert select(dom, "script") == [] and select(dom, "b") == []
+    assert external_references(page) == []
+    if dot_available():
+        texts = {t.text_content() for t in select(dom, ".diagram svg text")}
+        assert {"</script><b>R&amp;D</b>", "<script>alert(1)</script>", "Open <new>"} <= texts
+
+
+@needs_dot
+def test_lint_format_html_for_many_files(tmp_path: Path) -> None:
+    paths = [DEMO, RENDER / "restricted.xml", *corpus_files()[:3]]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<workflow>", encoding="utf-8")
+    out = tmp_path / "report.html"
+    run = invoke(["lint", *paths, broken, "--format", "html", "-o", out])
+    assert run.code == 2  # the broken file could not be linted; the report still covers it
+    page = out.read_text(encoding="utf-8")
+    assert external_references(page) == []
+    dom = dump_dom(out)
+    sections = select(dom, "section.workflow")
+    assert len(sections) == len(paths) + 1
+    assert sum(1 for s in sections if select(s, ".diagram svg")) == len(paths)
+    assert "could not be read as a workflow" in sections[-1].text_content()
+    assert select(sections[-1], "tr.sev-error td.rule")[0].text_content() == "xml-syntax"
+
+
+@needs_dot
+def test_screenshot_reads_well(demo_report: Path) -> None:
+    """Keeps tests/artifacts/report.png for a person to look at; checks it is a full-size PNG."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    run_chromium(f"--screenshot={shot}", "--window-size=1400,1000", demo_report.resolve().as_uri())
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1400, 1000)
