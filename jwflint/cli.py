@@ -105,6 +105,17 @@ def _format_choices() -> list[str]:
 )
 @click.option("--jobs", "-j", default="1", metavar="N|auto", help="Lint in N processes (auto: one per CPU).")
 @click.option("--stats", "show_stats", is_flag=True, help="Add an inventory of each workflow (text and json).")
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings this baseline accepts; the summary counts entries that no longer match.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in FILE as the baseline (and accept them in this run).",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 def lint(
     paths: Sequence[str],
@@ -123,9 +134,13 @@ def lint(
     explain_buckets: bool,
     jobs: str,
     show_stats: bool,
+    baseline: str | None,
+    write_baseline: str | None,
     debug: bool,
 ) -> None:
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
+    if baseline and write_baseline:
+        raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
     from jwflint import parallel, session, stats
 
     if show_stats and output_format not in stats.STATS_FORMATS:
@@ -143,8 +158,12 @@ def lint(
         max_size=max_size,
         skip_non_workflow=skip_non_workflow,
         jobs=job_count,
+        baseline=baseline,
+        write_baseline=write_baseline,
     )
     run = session.lint_paths(list(paths), options)
+    if run.accepted.written is not None:
+        click.echo(f"jwflint: wrote {run.accepted.written} finding(s) to baseline {write_baseline}", err=True)
     if explain_buckets:
         from jwflint.buckets import Buckets, explain_text
 
@@ -256,13 +275,21 @@ def _patch_output_options(function: Any) -> Any:
 )
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
+@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
 @_patch_output_options
-def fix(paths: Sequence[str], unsafe_fixes: bool, select: Sequence[str], ignore: Sequence[str], **kwargs: Any) -> None:
+def fix(
+    paths: Sequence[str],
+    unsafe_fixes: bool,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    skip_non_workflow: bool,
+    **kwargs: Any,
+) -> None:
     """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml)."""
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options))
+    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow))
 
 
 @cli.group()
@@ -290,6 +317,29 @@ def bot(workflow: str, **kwargs: Any) -> None:
 
     destination, options = commands.cli_settings(kwargs)
     sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options))
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
+def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]) -> None:
+    """List every rule: id, severity, pack, whether it is fixable, and summary."""
+    from jwflint.commands import rules_cmd
+
+    ruleset = rules_cmd.load(config_path, tuple(packs))
+    click.echo(rules_cmd.list_json(ruleset) if output_format == "json" else rules_cmd.list_text(ruleset), nl=False)
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
+def explain(rule: str, config_path: str | None, packs: Sequence[str]) -> None:
+    """Show one rule's documentation: why, bad and good examples, how to fix, and fix safety."""
+    from jwflint.commands import rules_cmd
+
+    click.echo(rules_cmd.explain(rules_cmd.load(config_path, tuple(packs)), rule), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

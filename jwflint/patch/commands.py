@@ -9,7 +9,6 @@ from typing import Any
 
 from jwflint import exitcodes
 from jwflint.errors import JwflintError
-from jwflint.findings import Severity
 from jwflint.linter import Engine, expand_paths
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
@@ -24,15 +23,16 @@ from jwflint.patch.output import (
     write_manual_steps,
     write_patched,
 )
+from jwflint.patch.source import NotAWorkflow
 from jwflint.session import EngineCache, LintOptions
 from jwflint.xmlio import read_bytes
-
-_FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 Compute = Callable[[str, bytes, Engine], Outcome]
 
 
-def _run(paths: list[str], compute: Compute, dest: Destination, cache: EngineCache) -> list[Outcome] | None:
+def _run(
+    paths: list[str], compute: Compute, dest: Destination, cache: EngineCache, skip_non_workflow: bool = False
+) -> list[Outcome] | None:
     """Patch each file; None when any failed (already reported, inputs untouched)."""
     dest.check(paths)
     outcomes: list[Outcome] = []
@@ -54,6 +54,8 @@ def _run(paths: list[str], compute: Compute, dest: Destination, cache: EngineCac
             elif target is not None:
                 written = write_patched(outcome, target, in_place=target == Path(path))
         except JwflintError as error:
+            if skip_non_workflow and isinstance(error, NotAWorkflow):
+                continue
             print(f"jwflint: error: {error}", file=sys.stderr)
             failed = True
             continue
@@ -89,7 +91,9 @@ def fix_paths(paths: list[str]) -> list[str]:
     return files
 
 
-def run_fix(paths: list[str], unsafe: bool, dest: Destination, lint_options: LintOptions) -> int:
+def run_fix(
+    paths: list[str], unsafe: bool, dest: Destination, lint_options: LintOptions, skip_non_workflow: bool = False
+) -> int:
     options = BotOptions()
 
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
@@ -97,7 +101,7 @@ def run_fix(paths: list[str], unsafe: bool, dest: Destination, lint_options: Lin
 
     files = fix_paths(paths)
     cache = EngineCache(lint_options)
-    outcomes = _run(files, compute, dest, cache)
+    outcomes = _run(files, compute, dest, cache, skip_non_workflow)
     if outcomes is None:
         return exitcodes.USAGE
     remaining = [f for o in outcomes for f in o.remaining]
@@ -106,10 +110,8 @@ def run_fix(paths: list[str], unsafe: bool, dest: Destination, lint_options: Lin
     if remaining:
         extra = f" ({unsafe_left} fixable with --unsafe-fixes)" if unsafe_left else ""
         print(f"{len(remaining)} finding(s) remain{extra}; run jwflint lint to see them", file=stream)
-    # As for lint: findings at or above the config's fail_on (default error) make the exit code 1.
-    threshold = _FAIL_LEVELS.get(cache.config_for(files[0]).fail_on)
-    if threshold is not None and any(f.severity >= threshold for f in remaining):
-        return exitcodes.FINDINGS
+    # Remaining findings are lint's business: `fix` fails only when it could not do its job, so
+    # the pre-commit hook (jwflint fix --write) fails on changed files, not on unfixable findings.
     return exitcodes.OK
 
 

@@ -75,7 +75,7 @@ def unknown_resolution(name: str, transition: str) -> ManualStep:
 
 def missing_status(bucket: str, wanted: str | None, reason: str) -> ManualStep:
     title = BUCKET_TITLES[bucket]
-    what = f"status {wanted!r}" if wanted else f"a {title} status"
+    what = f"status {wanted!r}" if wanted else f"a status for the {title} role"
     search = wanted or title
     return ManualStep(
         f"No bot transition into {title} was added: {reason}. Add {what} to the workflow in Jira's workflow editor "

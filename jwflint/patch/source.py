@@ -13,6 +13,10 @@ from jwflint.patch.splice import ByteIndex, Layout, Splicer
 from jwflint.xmlio import Document, XMLSyntax, parse
 
 
+class NotAWorkflow(InputError):
+    """Well-formed XML whose root is not <workflow>."""
+
+
 @dataclass
 class Source:
     path: str
@@ -39,7 +43,7 @@ def load(path: str, data: bytes) -> Source:
         raise InputError(f"{path}:{error.line}:{error.column}: cannot patch: {error.message}") from None
     root = document.root
     if root.tag != "workflow":
-        raise InputError(f"{path}: cannot patch: the root element is <{root.tag}>, not <workflow>")
+        raise NotAWorkflow(f"{path}: cannot patch: the root element is <{root.tag}>, not <workflow>")
     encoding = root.getroottree().docinfo.encoding or "UTF-8"
     try:
         ascii_based = codecs.lookup(encoding) and "<a/>".encode(encoding) == b"<a/>"
