@@ -43,6 +43,7 @@ class Finding:
     fixable: bool = False
     workflow: str = ""
     hint: str = field(default="", compare=False)
+    suppression: str = field(default="", compare=False)  # why it is accepted (config reason or baseline); SARIF only
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)

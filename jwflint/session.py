@@ -13,12 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jwflint import exitcodes
-from jwflint.config import Config, find_config, load_catalogue_file, load_config, parse_size
+from jwflint.acceptance import Acceptance, Accepted
+from jwflint.config import Config, check_rule_references, find_config, load_catalogue_file, load_config, parse_size
 from jwflint.errors import ConfigError, JwflintError
 from jwflint.findings import Finding, Severity
 from jwflint.formatters import Report
 from jwflint.linter import Engine, FileResult, expand_paths
 from jwflint.rules import Rule
+from jwflint.suppressions import config_rules
 
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -33,6 +35,8 @@ class LintOptions:
     ignore: tuple[str, ...] = ()
     max_size: str | None = None
     skip_non_workflow: bool = False
+    baseline: str | None = None  # hide the findings this baseline file accepts
+    write_baseline: str | None = None  # record the current findings as the baseline, then accept them
     jobs: int = 1  # worker processes (jwflint.parallel); 1 lints in this process
 
 
@@ -41,10 +45,11 @@ class LintRun:
     results: list[FileResult]
     configs: list[Config]
     rules: list[Rule] = field(default_factory=list)
+    accepted: Accepted = field(default_factory=Accepted)  # suppressed, baselined, stale suppressions
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for r in self.results for f in r.findings]
+        return [f for r in self.results for f in r.findings] + self.accepted.config_findings
 
     @property
     def fail_on(self) -> str:
@@ -98,6 +103,8 @@ class EngineCache:
                 profile=self.options.profile,
                 skip_non_workflow=self.options.skip_non_workflow,
             )
+            options = [("select", self.options.select), ("ignore", self.options.ignore)]
+            check_rule_references(config, [*engine.all_rules, *config_rules()], options)
             self._by_config[key] = engine
         return engine
 
@@ -108,6 +115,7 @@ class EngineCache:
 
 def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     cache = EngineCache(options)
+    acceptance = Acceptance(options.baseline, options.write_baseline)
     files = expand_paths(paths)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
@@ -118,13 +126,25 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     else:
         results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
     engines = cache.engines
-    rules = engines[0].rules if engines else []
-    return LintRun(results=results, configs=[e.config for e in engines], rules=rules)
+    rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
+    run = LintRun(results=results, configs=[e.config for e in engines], rules=rules)
+    run.accepted = acceptance.apply(results, cache.engine_for)
+    return run
 
 
 def make_report(run: LintRun, quiet: bool = False, color: bool = False) -> Report:
     findings = sorted(run.findings, key=Finding.sort_key)
-    return Report(results=run.results, findings=findings, rules=run.rules, color=color, quiet=quiet)
+    accepted = run.accepted
+    return Report(
+        results=run.results,
+        findings=findings,
+        rules=run.rules,
+        color=color,
+        quiet=quiet,
+        suppressed=accepted.suppressed,
+        baselined=accepted.baselined,
+        stale_baseline=accepted.stale_baseline,
+    )
 
 
 def exit_code(run: LintRun, report: Report, fail_on: str | None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jwflint.checks import (
     bot,
     conditions,
+    config_checks,
     coverage,
     graph_checks,
     hygiene,
@@ -27,6 +28,7 @@ _MODULES = (
     screens,
     hygiene,
     portability,
+    config_checks,
 )
 
 CHECKS: dict[str, Check] = {check.name: check for module in _MODULES for check in module.CHECKS}

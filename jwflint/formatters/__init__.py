@@ -22,6 +22,8 @@ FORMATTERS: dict[str, str] = {
     "text": "jwflint.formatters.text",
     "json": "jwflint.formatters.json_format",
     "html": "jwflint.formatters.html",
+    "sarif": "jwflint.formatters.sarif",
+    "github": "jwflint.formatters.github",
 }
 
 
@@ -33,7 +35,9 @@ class Report:
     color: bool = False
     quiet: bool = False
     version: str = __version__
-    suppressed: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)  # hidden by config suppressions (kept in SARIF)
+    baselined: list[Finding] = field(default_factory=list)  # hidden by --baseline (kept in SARIF)
+    stale_baseline: int = 0  # baseline entries for linted workflows that no longer match
 
     def counts(self) -> dict[str, int]:
         counts = {severity.label: 0 for severity in sorted(Severity, reverse=True)}

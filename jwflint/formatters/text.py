@@ -25,11 +25,11 @@ def render(report: Report) -> str:
             rule = f"{_DIM}{rule}{_RESET}"
         lines.append(f"{where} {severity} {rule} {finding.message}")
     if not report.quiet:
-        lines.append(_summary(report))
+        lines.append(summary_line(report))
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _summary(report: Report) -> str:
+def summary_line(report: Report) -> str:
     counts = report.counts()
     files = len(report.results)
     failed = sum(1 for r in report.results if r.failed)
@@ -39,6 +39,11 @@ def _summary(report: Report) -> str:
         text += f"; {failed} file(s) could not be linted"
     if report.suppressed:
         text += f"; {len(report.suppressed)} suppressed"
+    if report.baselined:
+        text += f"; {len(report.baselined)} accepted by the baseline"
+    if report.stale_baseline:
+        entries = "entry no longer matches" if report.stale_baseline == 1 else "entries no longer match"
+        text += f"; {report.stale_baseline} baseline {entries} (refresh it with --write-baseline)"
     fixable = sum(1 for f in report.findings if f.fixable)
     if fixable:
         text += f"; {fixable} fixable with `jwflint fix`"
