@@ -120,15 +120,20 @@ def _relative(path: str, base: Path | None) -> str:
         return path
 
 
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
 def scalar(value: object) -> str:
-    """One YAML flow scalar, quoted only when needed (``yaml.safe_dump`` decides)."""
-    text = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, width=1 << 30)
+    """One YAML flow scalar on one line, quoted only when needed (``yaml.safe_dump`` decides)."""
+    # YAML folds U+2028 and friends into real line breaks; double quotes keep them as escapes.
+    style = '"' if isinstance(value, str) and _LINE_BREAKING.search(value) else None
+    text = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, default_style=style, width=1 << 30)
     return text.strip()[1:-1]
 
 
 def comment(text: str) -> str:
     """Text safe inside a ``#`` comment: one line, no control characters."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", text).strip()
+    return _LINE_BREAKING.sub(" ", text).strip()
 
 
 def _listing(items: list[str], limit: int = MAX_USERS_LISTED) -> str:
@@ -227,10 +232,10 @@ def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = Fal
     from jwflint.session import write_atomic
 
     destination = Path(target)
-    if destination.exists() and not force:
-        raise JwflintError(f"{destination} already exists; use --force to overwrite it")
     if destination.is_dir():
         raise JwflintError(f"{destination} is a folder; give a file name")
+    if destination.exists() and not force:
+        raise JwflintError(f"{destination} already exists; use --force to overwrite it")
     inventory = Inventory()
     for workflow in load_workflows(paths):
         inventory.add(workflow)
