@@ -29,6 +29,11 @@ demo: $(STAMP) system-deps
 	@mkdir -p $(OUT)
 	@echo "== jwflint lint $(DEMO)"
 	-$(BIN)/jwflint lint $(DEMO)
+	@echo "== jwflint render $(DEMO) -o $(OUT)/service_desk.svg (and .html)"
+	@if command -v dot >/dev/null 2>&1; then $(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.svg; \
+	  else echo "note: Graphviz 'dot' is missing: no SVG (the HTML report says so)"; fi
+	$(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.html
+	@echo "   open $(OUT)/service_desk.html"
 
 # Tests over ../shared/corpus-bulk (hundreds of files) are marked `bulk` and run when CI is set.
 PYTEST_SELECT := $(if $(CI),,-m "not bulk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,9 @@ def test_mermaid_by_extension_and_dash_means_stdout(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").splitlines()[1] == "stateDiagram-v2"
     run = invoke(["render", DEMO, "--format", "mermaid", "-o", "-"])
     assert run.code == 0 and run.stdout == out.read_text(encoding="utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # shareable, as open() would create it
 
 
 @needs_dot

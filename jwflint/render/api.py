@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -78,7 +79,14 @@ def write(data: bytes, out: str | None, output_format: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    write_atomic(Path(out), data)
+    write_atomic(Path(out), data, mode=_file_mode())
+
+
+def _file_mode() -> int:
+    """What open() would give a new file: pictures and reports are meant to be shared (mkstemp gives 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def render_file(
