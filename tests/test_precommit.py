@@ -31,6 +31,7 @@ BUILTINS = (
     _FN + "issue.GenerateChangeHistoryFunction",
     _FN + "issue.IssueReindexFunction",
 )
+MISORDERED = (BUILTINS[0], BUILTINS[2], BUILTINS[1], BUILTINS[3])
 
 
 def _git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -60,13 +61,20 @@ FIX_AT_HEAD = HEAD is not None and subprocess.run(
 # --- workflows ------------------------------------------------------------------------------------
 
 
-def _action(action_id: int, name: str, step: int, view: str = "", sets: tuple[tuple[str, str], ...] = ()) -> str:
+def _action(
+    action_id: int,
+    name: str,
+    step: int,
+    view: str = "",
+    sets: tuple[tuple[str, str], ...] = (),
+    builtins: tuple[str, ...] = BUILTINS,
+) -> str:
     functions = [
         f'<function type="class"><arg name="class.name">{_FN}issue.UpdateIssueFieldFunction</arg>'
         f'<arg name="field.name">{field}</arg><arg name="field.value">{value}</arg></function>'
         for field, value in sets
     ]
-    functions += [f'<function type="class"><arg name="class.name">{name_}</arg></function>' for name_ in BUILTINS]
+    functions += [f'<function type="class"><arg name="class.name">{name_}</arg></function>' for name_ in builtins]
     functions.append(
         f'<function type="class"><arg name="eventTypeId">13</arg>'
         f'<arg name="class.name">{_FN}event.FireIssueEventFunction</arg></function>'
@@ -79,15 +87,18 @@ def _action(action_id: int, name: str, step: int, view: str = "", sets: tuple[tu
     )
 
 
-def service_desk_workflow(any_to_resolved: bool) -> bytes:
-    """A small service-desk workflow; without ``any_to_resolved`` it lacks the global Resolve transition."""
+def service_desk_workflow(any_to_resolved: bool, misordered: bool = False) -> bytes:
+    """A small service-desk workflow; without ``any_to_resolved`` it lacks the global Resolve transition.
+
+    ``misordered`` swaps two of Jira's built-in post-functions on one transition: a safe fix.
+    """
     resolve = (("resolution", "10000"),)
     reopen = (("resolution", ""), ("assignee", ""))
-    global_actions = [_action(11, "Start work", 2), _action(31, "Reopen", 1, sets=reopen)]
+    global_actions = [_action(11, "Start work", 2, sets=reopen[:1]), _action(31, "Reopen", 1, sets=reopen)]
     if any_to_resolved:
         global_actions.insert(1, _action(21, "Resolve", 3, view="resolveissue", sets=resolve))
     steps = [
-        (1, "Open", "1", [_action(41, "Wait for customer", 4)]),
+        (1, "Open", "1", [_action(41, "Wait for customer", 4, builtins=MISORDERED if misordered else BUILTINS)]),
         (2, "In Progress", "3", [_action(51, "Resolve issue", 3, view="resolveissue", sets=resolve)]),
         (3, "Resolved", "5", []),
         (4, "Waiting for customer", "10001", [_action(61, "Customer replied", 2)]),
@@ -101,7 +112,9 @@ def service_desk_workflow(any_to_resolved: bool) -> bytes:
     create = (
         '<action id="1" name="Create"><results><unconditional-result old-status="null" status="open" step="1">'
         f'<post-functions><function type="class"><arg name="class.name">{_FN}issue.IssueCreateFunction</arg>'
-        "</function></post-functions></unconditional-result></results></action>"
+        f'</function><function type="class"><arg name="eventTypeId">1</arg>'
+        f'<arg name="class.name">{_FN}event.FireIssueEventFunction</arg></function>'
+        "</post-functions></unconditional-result></results></action>"
     )
     text = (
         f"<workflow><initial-actions>{create}</initial-actions>"
@@ -233,14 +246,16 @@ def test_installed_hook_blocks_the_commit_until_fixed(hook_env: dict[str, str], 
 @pytest.mark.xfail(not FIX_AT_HEAD, reason="jwflint fix not implemented yet", strict=True)
 def test_fix_hook_rewrites_the_file_and_fails_once(hook_env: dict[str, str], tmp_path: Path) -> None:
     repo = WorkflowRepo(tmp_path / "repo", hook_env, hooks=("jwflint-fix",))
-    original = service_desk_workflow(any_to_resolved=False)
+    original = service_desk_workflow(any_to_resolved=True, misordered=True)
     workflow = repo.write("service_desk.xml", original)
+    repo.write("pom.xml", NOT_A_WORKFLOW)
     first = repo.pre_commit("run", "--all-files")
     output = first.stdout + first.stderr
     assert first.returncode == 1, output
     assert "files were modified by this hook" in output
     fixed = workflow.read_bytes()
-    assert fixed != original
+    assert fixed == service_desk_workflow(any_to_resolved=True)  # the built-ins back in Jira's order
+    assert (repo.path / "pom.xml").read_bytes() == NOT_A_WORKFLOW
     # the safe fixes are applied once: a second run changes nothing
     repo.write("service_desk.xml", fixed)
     second = repo.pre_commit("run", "--all-files")
