@@ -176,9 +176,10 @@ def parse(path: str, data: bytes) -> Document:
         root = etree.fromstring(stripped, _hardened_parser())
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno or 1, 1)
-        message = error.msg or str(error)
+        # libxml2 ends some messages with a newline; a finding is one line.
+        message = " ".join((error.msg or str(error)).split())
         # lxml appends "line N, column M" to its messages; we report the position ourselves.
-        message = re.sub(r",? line \d+, column \d+$", "", message)
+        message = re.sub(r",? line \d+, column \d+$", "", message).strip()
         # Messages such as "tag mismatch: step line 40 and steps" count from the stripped text.
         message = re.sub(r"\bline (\d+)\b", lambda m: f"line {int(m.group(1)) + leading_lines}", message)
         raise XMLSyntax(f"not well-formed XML: {message}", *in_file(line, column)) from None

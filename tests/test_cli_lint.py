@@ -296,6 +296,12 @@ def test_text_formatter_colours_only_when_asked() -> None:
     assert coloured != plain
 
 
+def test_text_formatter_keeps_a_multi_line_message_on_one_line() -> None:
+    finding = Finding("a.xml", 3, 5, "xml-syntax", Severity.ERROR, "first part\nsecond part\n")
+    lines = text_format.render(Report(results=[], findings=[finding], quiet=True)).splitlines()
+    assert lines == ["a.xml:3:5: error [xml-syntax] first part second part"]
+
+
 # --- exit codes on internal errors, python -m -----------------------------------------------------
 
 

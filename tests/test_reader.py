@@ -366,3 +366,11 @@ def test_written_name_keeps_the_prefix_not_the_namespace_uri() -> None:
     root = parse("x.xml", b'<p:project xmlns:p="urn:x"><a xmlns="urn:y"/></p:project>').root
     assert xmlio.written_name(root) == "p:project"
     assert xmlio.written_name(root[0]) == "a"
+
+
+def test_parser_messages_are_one_line() -> None:
+    # libxml2 ends "Char 0x0 out of allowed range" with a newline; found by tests/test_fuzz_parser.py.
+    with pytest.raises(XMLSyntax) as caught:
+        parse("x.xml", b'<\x00xml version="1.0"?>\n<workflow/>')
+    assert "\n" not in caught.value.message
+    assert caught.value.message.endswith("out of allowed range")

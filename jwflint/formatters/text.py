@@ -23,7 +23,9 @@ def render(report: Report) -> str:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
             rule = f"{_DIM}{rule}{_RESET}"
-        lines.append(f"{where} {severity} {rule} {finding.message}")
+        # One finding, one line: a message quoting raw XML text must not break the format.
+        message = " ".join(finding.message.splitlines())
+        lines.append(f"{where} {severity} {rule} {message}")
     if not report.quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + "\n" if lines else ""
