@@ -105,6 +105,18 @@ def test_unreadable_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert invoke(["render", tmp_path / "absent.xml", "--format", "dot"]).code == 2
 
 
+def test_suppressed_findings_are_not_drawn(tmp_path: Path) -> None:
+    config = tmp_path / "jwflint.yaml"
+    config.write_text(
+        "suppressions:\n  - workflow: service_desk\n    rule: any-to-resolved\n    reason: the bot never resolves\n",
+        encoding="utf-8",
+    )
+    run = invoke(["render", DEMO, "--format", "dot", "--config", config])
+    assert run.code == 0, run.stderr
+    assert "missing (any-to-reopened)" in run.stdout
+    assert "any-to-resolved" not in run.stdout
+
+
 # --- Graphviz missing -------------------------------------------------------------------------
 
 

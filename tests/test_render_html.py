@@ -143,6 +143,17 @@ def test_lint_format_html_for_many_files(tmp_path: Path) -> None:
 
 
 @needs_dot
+def test_lint_format_html_with_worker_processes_still_draws_every_workflow(tmp_path: Path) -> None:
+    paths = [DEMO, RENDER / "restricted.xml", RENDER / "global_only.xml"]
+    out = tmp_path / "report.html"
+    run = invoke(["lint", *paths, "--format", "html", "-o", out, "-j", "2"])
+    assert run.code == 1, run.stderr
+    tree = lxml_html.fromstring(out.read_text(encoding="utf-8"))
+    sections = select(tree, "section.workflow")
+    assert [bool(select(s, ".diagram svg")) for s in sections] == [True, True, True]
+
+
+@needs_dot
 def test_screenshot_reads_well(demo_report: Path) -> None:
     """Keeps tests/artifacts/report.png for a person to look at; checks it is a full-size PNG."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -2,29 +2,56 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jwflint.formatters import Report
+
+if TYPE_CHECKING:
+    from jwflint.config import Config
+    from jwflint.findings import Finding
+    from jwflint.linter import FileResult
+    from jwflint.model import Workflow
+    from jwflint.render.report import WorkflowView
 
 
 def render(report: Report) -> str:
-    from jwflint.buckets import Buckets
-    from jwflint.model import workflow_name
-    from jwflint.render.report import failed_view, html_report, workflow_view
+    from jwflint.render.report import html_report
     from jwflint.session import EngineCache, LintOptions
 
     # The report carries no configuration: each file's catalogue (bucket colours) comes from
     # the config file that applies to it, found as `jwflint lint` finds it.
     configs = EngineCache(LintOptions())
-    by_file: dict[str, list] = {}
+    by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_file.setdefault(finding.file, []).append(finding)
-    views = []
-    for result in report.results:
-        if result.skipped:
-            continue
-        findings = by_file.get(result.path, [])
-        if result.workflow is None:
-            views.append(failed_view(result.path, workflow_name(result.path), findings))
-            continue
-        catalogue = configs.config_for(result.path).catalogue
-        views.append(workflow_view(result.workflow, Buckets(result.workflow, catalogue), findings))
+    views = [
+        _view(result, by_file.get(result.path, []), configs.config_for(result.path))
+        for result in report.results
+        if not result.skipped
+    ]
     return html_report(views)
+
+
+def _view(result: FileResult, findings: list[Finding], config: Config) -> WorkflowView:
+    from jwflint.buckets import Buckets
+    from jwflint.model import workflow_name
+    from jwflint.render.report import failed_view, workflow_view
+
+    workflow = result.workflow if result.failed else result.workflow or _reread(result.path, config)
+    if workflow is None:
+        return failed_view(result.path, workflow_name(result.path), findings)
+    return workflow_view(workflow, Buckets(workflow, config.catalogue), findings)
+
+
+def _reread(path: str, config: Config) -> Workflow | None:
+    """Results of `lint -j N` come back from worker processes without their model: read it again."""
+    from jwflint.errors import JwflintError
+    from jwflint.model import build
+    from jwflint.xmlio import XMLSyntax, parse, read_bytes
+
+    if path == "-":
+        return None  # stdin has been read
+    try:
+        return build(parse(path, read_bytes(path, config.max_file_size)))
+    except (JwflintError, XMLSyntax):
+        return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jwflint import suppressions
 from jwflint.buckets import Buckets
 from jwflint.catalogue import Catalogue
 from jwflint.errors import InputError
@@ -37,6 +38,8 @@ def load(path: str, options: LintOptions | None = None, data: bytes | None = Non
     """
     engine = EngineCache(options or LintOptions()).engine_for(path)
     result = engine.lint_path(path) if data is None else engine.lint_bytes(name or path, data)
+    # The config's suppressions hide findings here as they do in `jwflint lint`.
+    suppressions.apply([result], lambda _: engine)
     return Loaded(result.path, _workflow(result), result.findings, engine.config.catalogue)
 
 
