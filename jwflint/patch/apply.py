@@ -42,6 +42,7 @@ class Outcome:
     manual: list[ManualStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)  # after the patch, for the summary
+    claimed: set[tuple[str, str, str]] = field(default_factory=set)  # (rule, status, transition) fixed
 
     @property
     def changed(self) -> bool:
@@ -105,6 +106,7 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
         manual=plan.manual,
         notes=plan.served,
         remaining=findings,
+        claimed=claimed,
     )
 
 
@@ -181,4 +183,5 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
             raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
     outcome.patched = current.data
     outcome.remaining = verify(original, current.data, engine, claimed)
+    outcome.claimed = claimed
     return outcome
