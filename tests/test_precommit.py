@@ -225,21 +225,35 @@ def test_hook_passes_a_good_workflow(hook_env: dict[str, str], tmp_path: Path) -
     assert "Passed" in output
 
 
-def test_installed_hook_blocks_the_commit_until_fixed(hook_env: dict[str, str], tmp_path: Path) -> None:
+def test_readme_flow_commit_blocked_then_accepted_after_patch_bot(hook_env: dict[str, str], tmp_path: Path) -> None:
+    """The README's steps: jwflint init, pre-commit install, a blocked commit, jwflint patch bot, a clean commit."""
     repo = WorkflowRepo(tmp_path / "repo", hook_env)
+    workflow = "workflows/service_desk.xml"
+    repo.write(workflow, service_desk_workflow(any_to_resolved=False))
+    jwflint = [sys.executable, "-m", "jwflint"]
+    repo.env = dict(hook_env, PYTHONPATH=str(REPO))  # this checkout's jwflint for init and patch
+    init = repo.run(*jwflint, "init", "workflows/")
+    assert init.returncode == 0, init.stderr
+    repo.write(".jwflint.yaml", (repo.path / ".jwflint.yaml").read_bytes())
     install = repo.pre_commit("install")
     assert install.returncode == 0, install.stdout + install.stderr
-    repo.write("service_desk.xml", service_desk_workflow(any_to_resolved=False))
+
     blocked = repo.commit("add the service desk workflow")
     assert blocked.returncode != 0
-    assert "[any-to-resolved]" in blocked.stdout + blocked.stderr
+    output = blocked.stdout + blocked.stderr  # git hooks write to stderr
+    assert f"{workflow}:" in output and "error [any-to-resolved]" in output
     assert _git("rev-list", "--all", cwd=repo.path, env=hook_env) == ""  # nothing was committed
-    repo.write("service_desk.xml", service_desk_workflow(any_to_resolved=True))
-    accepted = repo.commit("add the service desk workflow with Any -> Resolved")
+
+    patched = repo.run(*jwflint, "patch", "bot", workflow, "--write", "--group", "service-bots")
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    repo.write(workflow, (repo.path / workflow).read_bytes())
+    accepted = repo.commit("add the service desk workflow, with the bot's transitions")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-    assert _git("ls-tree", "--name-only", "HEAD", cwd=repo.path, env=hook_env).splitlines() == [
+    assert "jwflint" in accepted.stderr + accepted.stdout and "Passed" in accepted.stderr + accepted.stdout
+    assert _git("ls-tree", "-r", "--name-only", "HEAD", cwd=repo.path, env=hook_env).splitlines() == [
+        ".jwflint.yaml",
         ".pre-commit-config.yaml",
-        "service_desk.xml",
+        workflow,
     ]
 
 
