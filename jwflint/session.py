@@ -20,7 +20,7 @@ from jwflint.findings import Finding, Severity
 from jwflint.formatters import Report
 from jwflint.linter import Engine, FileResult, expand_paths
 from jwflint.rules import Rule
-from jwflint.suppressions import config_rules
+from jwflint.suppressions import config_rules, reject_config_checks
 
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -105,6 +105,7 @@ class EngineCache:
             )
             options = [("select", self.options.select), ("ignore", self.options.ignore)]
             check_rule_references(config, [*engine.all_rules, *config_rules()], options)
+            reject_config_checks(engine.all_rules)
             self._by_config[key] = engine
         return engine
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from jwflint.buckets import normalise_name
-from jwflint.checks.config_checks import SuppressionUse
+from jwflint.checks.config_checks import CONFIG, SuppressionUse
 from jwflint.config import Config, Suppression
+from jwflint.errors import ConfigError
 from jwflint.findings import Finding
 from jwflint.linter import _message as rule_message
 from jwflint.model import workflow_name
@@ -36,6 +38,16 @@ _ID_SUFFIX = re.compile(r"\s*\(id [^)]*\)\s*$")
 def config_rules() -> tuple[Rule, ...]:
     """Rules about the configuration itself (rules/config.yaml): listed, selectable, run here."""
     return tuple(load_pack(rules_dir() / f"{CONFIG_PACK}.yaml"))
+
+
+def reject_config_checks(pack_rules: Iterable[Rule]) -> None:
+    """Config checks run only for jwflint's own config rules; in a workflow pack one would never run."""
+    for rule in pack_rules:
+        if rule.check.scope == CONFIG:
+            raise ConfigError(
+                f"{rule.source}: check {rule.check.name} is run by jwflint for its own config rules; "
+                f"a rule pack cannot use it (rule {rule.id!r})"
+            )
 
 
 def workflow_matches(suppression: Suppression, workflow: str) -> bool:
@@ -131,7 +143,7 @@ def stale_findings(config: Config, uses: Iterable[SuppressionUse]) -> list[Findi
             suppression = use.suppression
             findings.append(
                 Finding(
-                    file=suppression.path,
+                    file=_shown(suppression.path),
                     line=suppression.line,
                     column=_column(suppression.path, suppression.line),
                     rule=rule.id,
@@ -144,6 +156,12 @@ def stale_findings(config: Config, uses: Iterable[SuppressionUse]) -> list[Findi
                 )
             )
     return findings
+
+
+def _shown(path: str) -> str:
+    """The config as the user would name it: relative to the current directory when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _column(path: str, line: int) -> int:
