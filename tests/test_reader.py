@@ -58,6 +58,12 @@ def test_external_dtd_is_never_loaded(tmp_path: Path) -> None:
     assert document.root.get("injected") is None
 
 
+def test_internal_subset_default_attributes_are_not_applied() -> None:
+    # An <!ATTLIST> default could otherwise inject attributes such as a result's step.
+    data = b'<!DOCTYPE workflow [<!ATTLIST workflow injected CDATA "yes">]><workflow/>'
+    assert dict(parse("x.xml", data).root.attrib) == {}
+
+
 def test_hardened_parser_alone_does_not_expand_an_external_entity(tmp_path: Path) -> None:
     # Below the byte scan that refuses the document: even if it were bypassed, lxml with our
     # options keeps the reference unresolved.
