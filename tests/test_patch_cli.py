@@ -334,3 +334,14 @@ def test_fix_gives_up_when_fixes_do_not_settle(classic: Path, monkeypatch: pytes
     result = invoke("fix", str(classic), "--unsafe-fixes", "--write")
     assert result.exit_code == 2 and "did not settle" in result.stderr
     assert classic.read_bytes() == original
+
+
+def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> None:
+    config = tmp_path / "jw.yaml"
+    config.write_text(
+        "suppressions:\n  - {workflow: '*', rule: any-to-reopened, reason: the bot never reopens here}\n"
+    )
+    result = invoke("fix", str(classic), "--unsafe-fixes", "--config", str(config), "--diff")
+    assert result.exit_code == 0, result.output
+    assert "Start Progress (bot)" in result.stdout and "Reopen (bot)" not in result.stdout
+    assert "remain" not in result.stderr  # the suppressed finding is not counted either

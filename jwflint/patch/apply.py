@@ -7,10 +7,10 @@ leaves the input untouched (exit code 2).
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from jwflint import suppressions
 from jwflint.checks.base import LintContext, Problem
 from jwflint.checks.coverage import role_of
 from jwflint.config import Config
@@ -105,7 +105,7 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
         changes=plan.change_lines(),
         manual=plan.manual,
         notes=plan.served,
-        remaining=findings,
+        remaining=_shown(config, findings),
         claimed=claimed,
     )
 
@@ -115,18 +115,18 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
 
 def _suppressed(config: Config, workflow: str, rule: str, problem: Problem) -> bool:
     """Findings accepted in the config's suppressions are not fixed either."""
-    for entry in config.suppressions:
-        if entry.rule != rule or not fnmatch.fnmatchcase(workflow, entry.workflow):
-            continue
-        if entry.status is not None and entry.status.casefold() != (problem.status or "").casefold():
-            continue
-        if entry.transition is not None:
-            wanted = entry.transition.strip().casefold()
-            actual = (problem.transition or "").strip().casefold()
-            if wanted != actual and not actual.startswith(wanted + " (id "):
-                continue
-        return True
-    return False
+    return any(
+        entry.rule == rule
+        and suppressions.workflow_matches(entry, workflow)
+        and suppressions.subject_matches(entry.status, problem.status)
+        and suppressions.subject_matches(entry.transition, problem.transition)
+        for entry in config.suppressions
+    )
+
+
+def _shown(config: Config, findings: list[Finding]) -> list[Finding]:
+    """The findings lint would show: without the suppressed ones."""
+    return [f for f in findings if not any(suppressions.matches(entry, f) for entry in config.suppressions)]
 
 
 def fixable_problems(
@@ -182,6 +182,6 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
         except JwflintError as error:
             raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
     outcome.patched = current.data
-    outcome.remaining = verify(original, current.data, engine, claimed)
+    outcome.remaining = _shown(engine.config, verify(original, current.data, engine, claimed))
     outcome.claimed = claimed
     return outcome
