@@ -192,7 +192,8 @@ def parse(path: str, data: bytes) -> Document:
         root=root,
         leading_bytes=leading,
         leading_lines=leading_lines,
-        whitespace_before_declaration=leading - bom if stripped.startswith(b"<?xml") else 0,
+        # (a BOM after the whitespace, as a careless concatenation leaves it, still hides the declaration)
+        whitespace_before_declaration=leading - bom if stripped.removeprefix(UTF8_BOM).startswith(b"<?xml") else 0,
     )
 
 

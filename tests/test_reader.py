@@ -208,21 +208,23 @@ def test_empty_and_whitespace_only_files_are_syntax_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("prefix", "declaration", "expected"),
+    ("prefix", "declaration", "expected", "stripped"),
     [
-        (b"\n\n", True, 2),  # the Jira Cloud quirk
-        (b" \r\n\t\n", True, 5),
-        (xmlio.UTF8_BOM, True, 0),  # a BOM is legal XML
-        (xmlio.UTF8_BOM + b"\n\n", True, 2),
-        (b"\n\n", False, 0),  # whitespace before a root element without a declaration is legal
-        (b"", True, 0),
+        (b"\n\n", True, 2, 2),  # the Jira Cloud quirk
+        (b" \r\n\t\n", True, 5, 5),
+        (xmlio.UTF8_BOM, True, 0, 3),  # a BOM is legal XML
+        (xmlio.UTF8_BOM + b"\n\n", True, 2, 5),
+        (b"\n\n" + xmlio.UTF8_BOM, True, 2, 2),  # a BOM after the whitespace: lxml reads it
+        (b"\n\n", False, 0, 2),  # whitespace before a root element without a declaration is legal
+        (b"", True, 0, 0),
     ],
 )
-def test_whitespace_before_declaration(prefix: bytes, declaration: bool, expected: int) -> None:
+def test_whitespace_before_declaration(prefix: bytes, declaration: bool, expected: int, stripped: int) -> None:
     body = (b'<?xml version="1.0" encoding="UTF-8"?>\n' if declaration else b"") + b"<workflow/>"
     document = parse("x.xml", prefix + body)
     assert document.whitespace_before_declaration == expected
-    assert document.leading_bytes == len(prefix)
+    assert document.leading_bytes == stripped
+    assert document.position(document.root) == (prefix.count(b"\n") + 1 + int(declaration), 1)
 
 
 # --- element positions -----------------------------------------------------------------------
