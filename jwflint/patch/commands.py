@@ -70,12 +70,27 @@ def _run(
     return None if failed else outcomes
 
 
-def run_patch_bot(workflow: str, options: BotOptions, dest: Destination, lint_options: LintOptions) -> int:
+def run_patch_bot(
+    workflow: str, options: BotOptions, dest: Destination, lint_options: LintOptions, render: str | None = None
+) -> int:
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
         return apply.patch_bot(path, data, engine, options)
 
+    if render:
+        from jwflint.render.api import choose_format
+
+        choose_format(None, render)  # a bad --render name is a usage error before anything is written
     outcomes = _run([workflow], compute, dest, EngineCache(lint_options))
-    return exitcodes.USAGE if outcomes is None else exitcodes.OK
+    if outcomes is None:
+        return exitcodes.USAGE
+    if render:
+        from jwflint.render.api import render_patch
+
+        outcome, target = outcomes[0], dest.target(workflow)
+        after = str(target) if target is not None else None
+        original = outcome.original
+        render_patch(workflow, outcome.patched, render, options=lint_options, after_path=after, before_bytes=original)
+    return exitcodes.OK
 
 
 def fix_paths(paths: list[str]) -> list[str]:

@@ -112,66 +112,62 @@ def add_bot_transitions(request: FixRequest) -> FixOutput:
 # --- what the bot's transitions set --------------------------------------------------------------
 
 
-def set_done_resolution(request: FixRequest) -> FixOutput:
+def _each_transition(request: FixRequest, fix_one: Callable[[Transition], tuple[Edit | None, str] | None]) -> FixOutput:
+    """Run ``fix_one`` on the transition of every problem; it returns an edit and a change line."""
     out = FixOutput()
-    catalogue = request.ctx.catalogue
-    done = catalogue.resolution_id()
     for rule, problem in request.problems:
         transition = _transition(request.source, problem.element)
-        if transition is None:
+        result = fix_one(transition) if transition is not None else None
+        if result is None or result[0] is None:
             continue
-        if done is None:
-            out.manual.append(manual.unknown_resolution(catalogue.done_resolution or "Done", transition.label))
-            continue
+        out.edits.append(result[0])
+        out.changes.append(result[1])
+        out.fixed.append((rule, problem))
+    return out
+
+
+def set_done_resolution(request: FixRequest) -> FixOutput:
+    catalogue = request.ctx.catalogue
+    done = catalogue.resolution_id()
+    if done is None:
+        name = catalogue.done_resolution or "Done"
+        transitions = [_transition(request.source, p.element) for _, p in request.problems]
+        return FixOutput(manual=[manual.unknown_resolution(name, t.label) for t in transitions if t is not None])
+
+    def fix_one(transition: Transition) -> tuple[Edit | None, str]:
         update = last_field_update(transition, jira.FIELD_RESOLUTION)
         if update is None:
-            edit = insert_function(request.source, transition, fragments.update_field(jira.FIELD_RESOLUTION, done))
-            change = f"added post-function UpdateIssueFieldFunction resolution={done!r} to {transition.label}"
-        else:
-            edit = set_field_value(request.source, update[1], done)
-            change = f"changed post-function UpdateIssueFieldFunction resolution to {done!r} on {transition.label}"
-        if edit is not None:
-            out.edits.append(edit)
-            out.changes.append(change)
-            out.fixed.append((rule, problem))
-    return out
+            spec = fragments.update_field(jira.FIELD_RESOLUTION, done)
+            added = f"added post-function UpdateIssueFieldFunction resolution={done!r} to {transition.label}"
+            return insert_function(request.source, transition, spec), added
+        changed = f"changed post-function UpdateIssueFieldFunction resolution to {done!r} on {transition.label}"
+        return set_field_value(request.source, update[1], done), changed
+
+    return _each_transition(request, fix_one)
 
 
 def unassign(request: FixRequest) -> FixOutput:
-    out = FixOutput()
-    for rule, problem in request.problems:
-        transition = _transition(request.source, problem.element)
-        if transition is None:
-            continue
+    def fix_one(transition: Transition) -> tuple[Edit | None, str]:
         update = last_field_update(transition, jira.FIELD_ASSIGNEE)
-        assigners = [f for f in transition.post_functions if f.class_name in jira.ASSIGN_FUNCTIONS]
         if update is not None and update[1].args.get(jira.ARG_FIELD_VALUE, "").strip():
-            edit = set_field_value(request.source, update[1], "")
-            change = f"changed post-function UpdateIssueFieldFunction assignee to Unassigned on {transition.label}"
-        else:
-            # After the last assign-to post-function, so nothing assigns the issue again.
-            spec = fragments.update_field(jira.FIELD_ASSIGNEE, "")
-            edit = insert_function(request.source, transition, spec, after=assigners[-1] if assigners else None)
-            change = f"added post-function UpdateIssueFieldFunction assignee='' to {transition.label}"
-        if edit is not None:
-            out.edits.append(edit)
-            out.changes.append(change)
-            out.fixed.append((rule, problem))
-    return out
+            changed = f"changed post-function UpdateIssueFieldFunction assignee to Unassigned on {transition.label}"
+            return set_field_value(request.source, update[1], ""), changed
+        # After the last assign-to post-function, so nothing assigns the issue again.
+        assigners = [f for f in transition.post_functions if f.class_name in jira.ASSIGN_FUNCTIONS]
+        spec = fragments.update_field(jira.FIELD_ASSIGNEE, "")
+        edit = insert_function(request.source, transition, spec, after=assigners[-1] if assigners else None)
+        return edit, f"added post-function UpdateIssueFieldFunction assignee='' to {transition.label}"
+
+    return _each_transition(request, fix_one)
 
 
 def clear_resolution(request: FixRequest) -> FixOutput:
-    out = FixOutput()
-    for rule, problem in request.problems:
-        transition = _transition(request.source, problem.element)
-        if transition is None:
-            continue
-        edit = insert_function(request.source, transition, fragments.update_field(jira.FIELD_RESOLUTION, ""))
-        if edit is not None:
-            out.edits.append(edit)
-            out.changes.append(f"added post-function UpdateIssueFieldFunction resolution='' to {transition.label}")
-            out.fixed.append((rule, problem))
-    return out
+    def fix_one(transition: Transition) -> tuple[Edit | None, str]:
+        spec = fragments.update_field(jira.FIELD_RESOLUTION, "")
+        added = f"added post-function UpdateIssueFieldFunction resolution='' to {transition.label}"
+        return insert_function(request.source, transition, spec), added
+
+    return _each_transition(request, fix_one)
 
 
 # --- who may run the bot's transitions ----------------------------------------------------------

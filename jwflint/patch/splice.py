@@ -120,19 +120,16 @@ def _skip_declaration(data: bytes, pos: int) -> int:
     raise JwflintError("cannot locate elements in the file: unterminated declaration")
 
 
+# The rest of a start tag: quoted attribute values whole (a '>' may stand unescaped in them).
+_TAG_REST = re.compile(rb"""(?:[^"'>]+|"[^"]*"|'[^']*')*>""")
+
+
 def _start_tag_end(data: bytes, pos: int) -> int:
-    """Offset of the '>' that closes a start tag, skipping quoted attribute values."""
-    quote = 0
-    for index in range(pos, len(data)):
-        byte = data[index]
-        if quote:
-            if byte == quote:
-                quote = 0
-        elif byte in (0x22, 0x27):
-            quote = byte
-        elif byte == 0x3E:
-            return index
-    raise JwflintError("cannot locate elements in the file: unterminated start tag")
+    """Offset of the '>' that closes a start tag."""
+    match = _TAG_REST.match(data, pos)
+    if match is None:
+        raise JwflintError("cannot locate elements in the file: unterminated start tag")
+    return match.end() - 1
 
 
 def _local(tag: str) -> str:
