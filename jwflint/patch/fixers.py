@@ -15,8 +15,7 @@ from lxml import etree
 from jwflint import jira
 from jwflint.checks.base import LintContext, Problem
 from jwflint.checks.coverage import last_field_update
-from jwflint.checks.post_functions import builtin_order
-from jwflint.model import Function, Transition
+from jwflint.model import INITIAL, Function, Transition
 from jwflint.patch import bot, fragments, manual
 from jwflint.patch.fragments import FunctionSpec
 from jwflint.patch.manual import ManualStep
@@ -243,7 +242,8 @@ def reorder_builtins(request: FixRequest) -> FixOutput:
         transition = _transition(request.source, problem.element)
         if transition is None:
             continue
-        order, _ = builtin_order(transition)
+        # Jira's weight order of the built-ins (the create transition has its own set).
+        order = jira.INITIAL_BUILTIN_POST_FUNCTIONS if transition.kind == INITIAL else jira.BUILTIN_POST_FUNCTIONS
         weight = {class_name: index for index, class_name in enumerate(order)}
         runs: list[Function] = []
         seen: set[str] = set()
