@@ -33,7 +33,9 @@ demo: $(STAMP) system-deps
 	@if command -v dot >/dev/null 2>&1; then $(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.svg; \
 	  else echo "note: Graphviz 'dot' is missing: no SVG (the HTML report says so)"; fi
 	$(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.html
-	@echo "   open $(OUT)/service_desk.html"
+	@echo "== jwflint patch bot $(DEMO) -o $(OUT)/service_desk.patched.xml --render $(OUT)/service_desk.patch.html"
+	$(BIN)/jwflint patch bot $(DEMO) -o $(OUT)/service_desk.patched.xml --render $(OUT)/service_desk.patch.html
+	@echo "   open $(OUT)/service_desk.html and $(OUT)/service_desk.patch.html"
 
 # Tests over ../shared/corpus-bulk (hundreds of files) are marked `bulk` and run when CI is set.
 PYTEST_SELECT := $(if $(CI),,-m "not bulk")

@@ -310,13 +310,19 @@ def patch() -> None:
 @click.option("--resolution", metavar="ID", help="Resolution id the resolve sets (default: the catalogue's Done).")
 @click.option("--unassign-on-reopen/--keep-assignee", default=True, show_default=True, help="Reopen sets Unassigned.")
 @click.option("--name-suffix", default=" (bot)", show_default=True, help="Appended to the new transitions' names.")
+@click.option(
+    "--render",
+    "render_out",
+    type=click.Path(dir_okay=False),
+    help="Also draw the patch to FILE (.svg .png .pdf .dot .mmd, or .html with the diff and before/after pictures).",
+)
 @_patch_output_options
-def bot(workflow: str, **kwargs: Any) -> None:
+def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
     """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs."""
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs)
-    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options))
+    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))
 
 
 @cli.command("rules")

@@ -199,6 +199,37 @@ def test_render_patch_draws_the_patch_and_its_report(tmp_path: Path) -> None:
     assert "patched.before.patched.xml" in text
 
 
+@needs_dot
+def test_patch_bot_render_draws_what_the_patch_added(tmp_path: Path) -> None:
+    workflow = tmp_path / "service_desk.xml"
+    workflow.write_bytes(DEMO.read_bytes())
+    picture = tmp_path / "patch.svg"
+    run = invoke(["patch", "bot", workflow, "--render", picture])
+    assert run.code == 0, run.stderr
+    assert (tmp_path / "service_desk.patched.xml").is_file()
+    root = etree.fromstring(picture.read_bytes())
+    added = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "edge" and _stroke(g) == "#00875a"]
+    assert {"Resolve (bot)", "Reopen (bot)"} <= {t.text for g in added for t in g.iter(f"{SVG_NS}text")}
+    # --write replaces the input first: the picture still compares against the original bytes.
+    report = tmp_path / "patch.html"
+    assert invoke(["patch", "bot", workflow, "--write", "--render", report]).code == 0
+    page = report.read_text(encoding="utf-8")
+    assert page.count("<svg") == 3 and '<span class="add">+  &lt;global-actions&gt;</span>' in page
+
+
+def test_patch_bot_render_with_an_unknown_extension_writes_nothing(tmp_path: Path) -> None:
+    workflow = tmp_path / "service_desk.xml"
+    workflow.write_bytes(DEMO.read_bytes())
+    run = invoke(["patch", "bot", workflow, "--render", tmp_path / "patch.jpeg"])
+    assert run.code == 2 and "cannot tell the format" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["service_desk.xml"]
+
+
+def _stroke(group: etree._Element) -> str | None:
+    path = next(group.iter(f"{SVG_NS}path"), None)
+    return path.get("stroke", "").lower() if path is not None else None
+
+
 # --- cost -------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from jwflint.errors import JwflintError
+from jwflint.model import workflow_name
 from jwflint.render import report
 from jwflint.render.dot import to_dot
 from jwflint.render.images import IMAGE_FORMATS, render_image
@@ -115,15 +116,20 @@ def render_patch(
     with_findings: bool = True,
     options: LintOptions | None = None,
     after_path: str | None = None,
+    before_bytes: bytes | None = None,
 ) -> str:
     """Draw a patch: the workflow in ``after_bytes`` with what changed since ``before_path`` in colour.
 
-    For the patch generator (``jwflint patch bot --render OUT``); ``out`` may be any format,
-    html included (then the report shows the diff and the before/after pictures).
+    For the patch generator (``jwflint patch bot --render OUT``): ``out`` may be any format,
+    html included (the report then shows the diff and the before/after pictures). Pass
+    ``before_bytes`` when the file at ``before_path`` may already have been replaced (--write).
+    Returns the format used.
     """
+    from jwflint.patch.output import PATCHED_SUFFIX
+
     chosen = choose_format(output_format, out)
-    before = load(before_path, options)
-    name = after_path or str(Path(before_path).with_suffix(".patched.xml"))
+    before = load(before_path, options, data=before_bytes)
+    name = after_path or str(Path(before_path).with_name(workflow_name(before_path) + PATCHED_SUFFIX))
     after = load(before_path, options, data=after_bytes, name=name)
     write(render_loaded(after, chosen, with_findings, before), out, chosen)
     return chosen

@@ -86,7 +86,8 @@ class Edge:
 
     @property
     def lines(self) -> list[str]:
-        return wrap(self.label)
+        # In a patch picture red also marks findings: removed arrows say so in words.
+        return wrap(f"(removed) {self.label}" if self.change == REMOVED else self.label)
 
     @property
     def restriction_lines(self) -> list[str]:
