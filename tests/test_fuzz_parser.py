@@ -58,7 +58,8 @@ ELEMENTS = [
 ]
 # Anything at all, well-formed or not.
 JUNK = [*ELEMENTS, b"\xef\xbb\xbf", b"\n\n", b"<", b"]]>", b"<step>", b'<!DOCTYPE workflow [<!ENTITY x "y">]>']
-IDS = re.compile(rb'\b(id|step)="([^"]*)"')
+# Ids and the values that hold ids (status, screen, event, field values): group 1 or 2.
+IDS = re.compile(rb'\b(?:id|step)="([^"]*)"|<(?:meta|arg) name="[^"]*">([^<]*)</')
 ID_VALUES = st.sampled_from([b"1", b"005", b"-1", b"", b"x", b"\xc2\xb2", b"99999999999999999999", b" 3 ", b"-", b"0"])
 LINE_ENDS = re.compile(rb">\r?\n")
 
@@ -80,16 +81,16 @@ def _structural(draw: st.DrawFn, data: bytes) -> bytes:
             return data
         index = draw(st.sampled_from(ends))
         return data[:index] + draw(st.sampled_from(ELEMENTS)) + data[index:]
-    spots = list(IDS.finditer(data))
+    spots = [(m.start(m.lastindex), m.end(m.lastindex)) for m in IDS.finditer(data) if m.lastindex]
     if not spots:
         return data
-    first = draw(st.sampled_from(spots))
+    start, end = draw(st.sampled_from(spots))
     if kind == "rewrite":
-        return data[: first.start(2)] + draw(ID_VALUES) + data[first.end(2) :]
-    a, b = sorted((first, draw(st.sampled_from(spots))), key=lambda m: m.start(2))
-    if a.start() == b.start():
+        return data[:start] + draw(ID_VALUES) + data[end:]
+    (a, a_end), (b, b_end) = sorted([(start, end), draw(st.sampled_from(spots))])
+    if a == b:
         return data
-    return data[: a.start(2)] + b.group(2) + data[a.end(2) : b.start(2)] + a.group(2) + data[b.end(2) :]
+    return data[:a] + data[b:b_end] + data[a_end:b] + data[a:a_end] + data[b_end:]
 
 
 def _breaking(draw: st.DrawFn, data: bytes) -> bytes:

@@ -304,3 +304,46 @@ def test_every_bad_fixture_fails_cleanly(name: str) -> None:
     lines = [line for line in run.stdout.splitlines() if FINDING.match(line)]
     assert len(lines) == 1
     assert lines[0].startswith(f"{path}:")
+
+
+# --- Unicode digits where Jira expects an id ----------------------------------------------------------
+
+_UPDATE_FIELD = (
+    '<function type="class"><arg name="field.name">resolution</arg><arg name="field.value">10000</arg>'
+    '<arg name="class.name">com.atlassian.jira.workflow.function.issue.UpdateIssueFieldFunction</arg></function>'
+)
+_PORTABILITY_BUG = pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="jwflint/checks/portability.py add_id(): str.isdigit() accepts '²', then int() raises "
+    "(exit 3); remove this marker once it uses jwflint.model.parse_id",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('<step id="2" name="In Progress">', '<step id="²" name="In Progress">'),
+        ('<action id="21" name="Done"', '<action id="²" name="Done"'),
+        ('step="3"/>', 'step="²"/>'),
+        ('<meta name="jira.status.id">3</meta>', '<meta name="jira.status.id">²</meta>'),
+        ('name="Reopen" view="">', 'name="Reopen" view="fieldscreen"><meta name="jira.fieldscreen.id">²</meta>'),
+        pytest.param('<arg name="eventTypeId">1</arg>', '<arg name="eventTypeId">²</arg>', marks=_PORTABILITY_BUG),
+        pytest.param(
+            "<post-functions>\n",
+            "<post-functions>\n" + _UPDATE_FIELD.replace(">10000<", ">²<"),
+            marks=_PORTABILITY_BUG,
+        ),
+        ("<post-functions>\n", "<post-functions>\n" + _UPDATE_FIELD.replace(">10000<", ">١٢<")),
+    ],
+    ids=["step-id", "action-id", "target", "status-id", "screen-id", "event-id", "resolution", "arabic-indic"],
+)
+def test_unicode_digits_in_ids_never_crash_any_rule(tmp_path: Path, old: str, new: str) -> None:
+    # str.isdigit() is True for "²" and "١٢", and int("²") raises: found by fuzzing the model.
+    text = GOOD.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "digits.xml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    run = invoke(["lint", "--fail-on", "never", path])
+    assert run.code == 0, run.output
+    assert "internal error" not in run.output
