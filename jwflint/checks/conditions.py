@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from jwflint.checks.base import TRANSITION, Check, LintContext, Problem
+from jwflint.checks.hygiene import is_disabled_script
 from jwflint.findings import Severity
 from jwflint.model import ConditionGroup, Function, Transition
 
@@ -32,7 +33,7 @@ def restricts(item: Function | ConditionGroup | None) -> bool:
     if item is None:
         return False
     if isinstance(item, Function):
-        return True
+        return not is_disabled_script(item)
     if not item.items:
         return False  # an empty group passes
     if evaluates_as(item) == AND:

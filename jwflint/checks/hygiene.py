@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from lxml import etree
@@ -96,12 +97,17 @@ def _script_name(function: Function) -> str:
 _KINDS = {"condition": "condition", "validator": "validator", "function": "post-function"}
 
 
+def is_disabled_script(function: Function) -> bool:
+    """ScriptRunner's off switch: the script is skipped (a disabled condition neither restricts nor blocks)."""
+    return (
+        function.class_name.startswith(jira.SCRIPTRUNNER_PACKAGE)
+        and function.args.get(jira.ARG_DISABLED, "").strip().lower() == "true"
+    )
+
+
 def disabled_script(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    functions = [*transition.iter_conditions(), *transition.validators, *transition.post_functions]
-    for function in functions:
-        if not function.class_name.startswith(jira.SCRIPTRUNNER_PACKAGE):
-            continue
-        if function.args.get(jira.ARG_DISABLED, "").strip().lower() != "true":
+    for function in chain(transition.iter_conditions(), transition.validators, transition.post_functions):
+        if not is_disabled_script(function):
             continue
         kind = _KINDS.get(function.kind, function.kind)
         yield Problem(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from jwflint import jira
@@ -77,12 +78,14 @@ def _function_references(function: Function, refs: _References) -> None:
             refs.add("user", value)
         elif field_name == jira.FIELD_RESOLUTION:
             refs.add_id("resolution", value)
-    refs.custom_fields(value for key, value in args.items() if key != "class.name")
+    for key, value in args.items():
+        if jira.CUSTOM_FIELD_PREFIX in value and key != "class.name":
+            refs.custom_fields([value])
 
 
 def _transition_references(transition: Transition) -> _References:
     refs = _References()
-    for function in (*transition.iter_conditions(), *transition.validators, *transition.post_functions):
+    for function in chain(transition.iter_conditions(), transition.validators, transition.post_functions):
         _function_references(function, refs)
     if transition.screen is not None:
         refs.add_id("screen", str(transition.screen))

@@ -47,22 +47,46 @@ def post_functions_element(transition: Transition) -> etree._Element:
     return result
 
 
-def builtin_order(transition: Transition) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Jira's built-ins for this kind of transition in weight order, and the required ones."""
-    if transition.kind == INITIAL:
-        return jira.INITIAL_BUILTIN_POST_FUNCTIONS, jira.INITIAL_REQUIRED_POST_FUNCTIONS
-    return jira.BUILTIN_POST_FUNCTIONS, jira.BUILTIN_POST_FUNCTIONS
+# Per kind of transition: Jira's built-ins with their rank (weight order), and the required ones.
+_INITIAL = ({c: i for i, c in enumerate(jira.INITIAL_BUILTIN_POST_FUNCTIONS)}, jira.INITIAL_REQUIRED_POST_FUNCTIONS)
+_OTHER = ({c: i for i, c in enumerate(jira.BUILTIN_POST_FUNCTIONS)}, jira.BUILTIN_POST_FUNCTIONS)
 
 
 def _arrow(classes: list[str]) -> str:
     return " > ".join(jira.short_class(c) for c in classes)
 
 
+def _missing(
+    transition: Transition, missing: list[str], present: dict[str, Function], weight: dict[str, int]
+) -> Problem:
+    """One finding for every missing built-in of a transition, saying where each one goes."""
+    label = transition.label
+    if len(missing) == 1:
+        [class_name] = missing
+        before = [c for c in weight if weight[c] < weight[class_name] and c in present]
+        where = f"after {jira.short_class(before[-1])}" if before else "before the other built-ins"
+        message = (
+            f"transition {label} lacks the built-in post-function {describe(class_name)}, so "
+            f"{_EFFECT[class_name]}: add it {where}"
+        )
+    else:
+        effects = "; ".join(_EFFECT[c] for c in missing)
+        message = (
+            f"transition {label} lacks {len(missing)} built-in post-functions ({_arrow(missing)}), so {effects}: "
+            f"add them so that the built-ins run as {_arrow([c for c in weight if c in present or c in missing])}"
+        )
+    return Problem(
+        message,
+        post_functions_element(transition),
+        transition=label,
+        values={"function": _arrow(missing), "problem": "missing"},
+    )
+
+
 def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     if transition.result_element is None:
         return  # missing-result reports it: there is nowhere for post-functions to run
-    order, required = builtin_order(transition)
-    weight = {class_name: index for index, class_name in enumerate(order)}
+    weight, required = _INITIAL if transition.kind == INITIAL else _OTHER
     label = transition.label
     first: dict[str, Function] = {}
     runs: list[Function] = []  # the first occurrence of each built-in, in the order they run
@@ -80,18 +104,9 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
             continue
         first[function.class_name] = function
         runs.append(function)
-    for class_name in required:
-        if class_name in first:
-            continue
-        before = [c for c in order[: weight[class_name]] if c in first]
-        where = f"after {jira.short_class(before[-1])}" if before else "before the other built-ins"
-        yield Problem(
-            f"transition {label} lacks the built-in post-function {describe(class_name)}, so "
-            f"{_EFFECT[class_name]}: add it {where}",
-            post_functions_element(transition),
-            transition=label,
-            values={"function": jira.short_class(class_name), "problem": "missing"},
-        )
+    missing = [c for c in required if c not in first]
+    if missing:
+        yield _missing(transition, missing, first, weight)
     ranks = [weight[f.class_name] for f in runs]
     if ranks != sorted(ranks):
         highest = -1
@@ -101,7 +116,7 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
                 culprit = function
                 break
             highest = rank
-        expected = [c for c in order if c in first]
+        expected = [c for c in weight if c in first]
         yield Problem(
             f"transition {label} runs Jira's built-in post-functions out of order "
             f"({_arrow([f.class_name for f in runs])}): reorder them to {_arrow(expected)}; "

@@ -59,8 +59,13 @@ def how_it_sets_resolution(transition: Transition, catalogue: Catalogue) -> str 
     return None
 
 
-def clears_resolution(transition: Transition) -> bool:
-    return resolution_written(transition) == "" or jira.META_SD_RESOLUTION_CLEAR in transition.metas
+@dataclass(frozen=True)
+class _Facts:
+    """What one transition does to the resolution, worked out once."""
+
+    sets: bool  # a post-function sets one, or its screen (from the catalogue) asks for one
+    clears: bool
+    unknown_screen: int | None  # its screen, when the catalogue does not describe it
 
 
 @dataclass
@@ -72,9 +77,27 @@ class ResolutionView:
     # only a screen the catalogue does not describe could have asked for it.
     carrying: dict[int, bool]
     unknown_screens: dict[int, list[int]]  # holder -> undescribed screens on transitions into it
+    facts: dict[Transition, _Facts]
 
 
 _VIEWS: weakref.WeakKeyDictionary[Workflow, tuple[Catalogue, ResolutionView]] = weakref.WeakKeyDictionary()
+
+
+def _facts(workflow: Workflow, catalogue: Catalogue) -> dict[Transition, _Facts]:
+    asks: dict[int, bool] = {}  # screen id -> shows Resolution; Screen.has_field normalises every field
+    facts: dict[Transition, _Facts] = {}
+    for transition in workflow.transitions:
+        written = resolution_written(transition)
+        screen_id = transition.screen
+        screen = catalogue.screen(screen_id)
+        if screen_id is not None and screen is not None and screen_id not in asks:
+            asks[screen_id] = screen.has_field(jira.FIELD_RESOLUTION)
+        facts[transition] = _Facts(
+            sets=bool(written) or (written is None and screen_id is not None and asks.get(screen_id, False)),
+            clears=written == "" or jira.META_SD_RESOLUTION_CLEAR in transition.metas,
+            unknown_screen=screen_id if screen_id is not None and screen is None else None,
+        )
+    return facts
 
 
 def resolution_view(ctx: LintContext) -> ResolutionView:
@@ -82,28 +105,19 @@ def resolution_view(ctx: LintContext) -> ResolutionView:
     cached = _VIEWS.get(ctx.workflow)
     if cached is not None and cached[0] is ctx.catalogue:
         return cached[1]
-    holders = _holders(ctx)
-    catalogue = ctx.catalogue
+    facts = _facts(ctx.workflow, ctx.catalogue)
+    holders = _holders(ctx, facts)
     unknown: dict[int, list[int]] = {}
-    for transition in ctx.workflow.transitions:
-        if (
-            transition.target in holders
-            and transition.screen is not None
-            and catalogue.screen(transition.screen) is None
-        ):
-            unknown.setdefault(transition.target, []).append(transition.screen)
-    known = _carrying(ctx, holders, lambda t: how_it_sets_resolution(t, catalogue) is not None)
-    possible = (
-        _carrying(
-            ctx, holders, lambda t: t.target in unknown and t.screen is not None and catalogue.screen(t.screen) is None
-        )
-        | known
-    )
+    for transition, fact in facts.items():
+        if fact.unknown_screen is not None and transition.target in holders:
+            unknown.setdefault(transition.target, []).append(fact.unknown_screen)
+    known = _carrying(ctx, holders, facts, lambda f: f.sets)
+    possible = _carrying(ctx, holders, facts, lambda f: f.sets or f.unknown_screen is not None)
     carrying = {
         s.step_id: s.step_id in known for s in ctx.workflow.statuses if s.step_id is not None and s.step_id in possible
     }
-    view = ResolutionView(holders, carrying, unknown)
-    _VIEWS[ctx.workflow] = (catalogue, view)
+    view = ResolutionView(holders, carrying, unknown, facts)
+    _VIEWS[ctx.workflow] = (ctx.catalogue, view)
     return view
 
 
@@ -111,7 +125,7 @@ def resolution_holders(ctx: LintContext) -> dict[int, str]:
     return resolution_view(ctx).holders
 
 
-def _holders(ctx: LintContext) -> dict[int, str]:
+def _holders(ctx: LintContext, facts: dict[Transition, _Facts]) -> dict[int, str]:
     """Step ids of the statuses that hold a resolution, with why (empty when the bucket says so).
 
     A status without a bucket holds one when every transition into it leaves the issue with a
@@ -130,7 +144,7 @@ def _holders(ctx: LintContext) -> dict[int, str]:
         elif bucket is None:
             candidates.add(status.step_id)
     open_ways: dict[int, int] = {}  # per candidate: ways in that do not (yet) leave a resolution
-    pending: dict[int, int] = {}  # per transition (by id()): sources not yet known to hold one
+    pending: dict[Transition, int] = {}  # sources not yet known to hold one
     waiting: dict[int, list[Transition]] = {}  # per source step: transitions pending on it
     for transition in workflow.transitions:
         target = transition.target
@@ -140,16 +154,17 @@ def _holders(ctx: LintContext) -> dict[int, str]:
         if transition.kind not in (INITIAL, GLOBAL) and not sources:
             continue  # a loop: the issue does not enter the status
         open_ways[target] = open_ways.get(target, 0) + 1
-        if how_it_sets_resolution(transition, ctx.catalogue):
+        fact = facts[transition]
+        if fact.sets:
             open_ways[target] -= 1
-        elif transition.kind in (INITIAL, GLOBAL) or clears_resolution(transition):
+        elif transition.kind in (INITIAL, GLOBAL) or fact.clears:
             continue  # a global is offered from unresolved statuses too
         else:
             missing = [s for s in sources if s not in holders]
             if not missing:
                 open_ways[target] -= 1
                 continue
-            pending[id(transition)] = len(missing)
+            pending[transition] = len(missing)
             for source in missing:
                 waiting.setdefault(source, []).append(transition)
     queue = [step for step, count in open_ways.items() if count == 0]
@@ -160,27 +175,29 @@ def _holders(ctx: LintContext) -> dict[int, str]:
         status = workflow.steps_by_id[step]
         holders[step] = f"{status.label!r} holds a resolution: every transition into it leaves one"
         for transition in waiting.pop(step, ()):
-            pending[id(transition)] -= 1
-            if pending[id(transition)] == 0 and transition.target is not None:
+            pending[transition] -= 1
+            if pending[transition] == 0 and transition.target is not None:
                 open_ways[transition.target] -= 1
                 if open_ways[transition.target] == 0:
                     queue.append(transition.target)
     return holders
 
 
-def _carrying(ctx: LintContext, holders: dict[int, str], seeds: Callable[[Transition], bool]) -> set[int]:
+def _carrying(
+    ctx: LintContext, holders: dict[int, str], facts: dict[Transition, _Facts], seeds: Callable[[_Facts], bool]
+) -> set[int]:
     """Holders an issue can enter with a resolution: through a ``seeds`` transition, or from another
     such holder by a transition that does not clear it (Resolved → Closed)."""
     start: set[int] = {step for step, why in holders.items() if why}  # every way in leaves one
     onward: dict[int, list[int]] = {}  # holder -> holders its non-clearing transitions lead to
     global_targets: list[int] = []
-    for transition in ctx.workflow.transitions:
+    for transition, fact in facts.items():
         target = transition.target
         if target not in holders:
             continue
-        if seeds(transition):
+        if seeds(fact):
             start.add(target)
-        elif transition.kind == INITIAL or clears_resolution(transition):
+        elif transition.kind == INITIAL or fact.clears:
             continue
         elif transition.kind == GLOBAL:
             global_targets.append(target)
@@ -228,9 +245,10 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
     if target is None or target.step_id is None:
         return  # a loop (step -1) or a dangling target: the issue does not leave its status
     view = resolution_view(ctx)
-    if target.step_id in view.holders or clears_resolution(transition):
+    fact = view.facts[transition]
+    if target.step_id in view.holders or fact.clears:
         return
-    if how_it_sets_resolution(transition, ctx.catalogue):
+    if fact.sets:
         return  # it sets a resolution instead: resolution-on-unresolved-status's finding
     if transition.kind == GLOBAL:
         # Offered from every status but its target. islice keeps this constant per transition
@@ -273,9 +291,9 @@ def resolution_on_unresolved_status(
     bucket = ctx.buckets.bucket_of(target)
     if bucket is None or bucket == RESOLVED:
         return  # unbucketed statuses entered with a resolution are taken as resolved ones
-    how = how_it_sets_resolution(transition, ctx.catalogue)
-    if how is None:
+    if not resolution_view(ctx).facts[transition].sets:
         return
+    how = how_it_sets_resolution(transition, ctx.catalogue) or "it sets a resolution"
     message = (
         f"transition {transition.label} leads into {target.label!r} ({BUCKET_TITLES[bucket]}, not resolved) "
         f"but {how}: issues there look resolved while still open; stop setting the resolution here, or map "
