@@ -7,7 +7,6 @@ with the element it concerns, and the rules report it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -24,16 +23,15 @@ STEP = "step"
 TRANSITION_KINDS = (INITIAL, GLOBAL, COMMON, STEP)
 
 
-_ID = re.compile(r"-?[0-9]+")
-
-
 def parse_id(raw: str | None) -> int | None:
     """Ids are compared as integers: Jira's own files write ``005`` for 5."""
     if raw is None:
         return None
     # ASCII digits only: str.isdigit() accepts "²" and other Unicode digits that int() rejects.
+    # (isascii/isdigit rather than a regex: this runs twice per transition.)
     text = raw.strip()
-    return int(text) if _ID.fullmatch(text) else None
+    digits = text[1:] if text.startswith("-") else text
+    return int(text) if digits.isascii() and digits.isdigit() else None
 
 
 def _text(element: etree._Element) -> str:
