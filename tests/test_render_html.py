@@ -111,6 +111,13 @@ def test_report_dom_in_chromium(demo_report: Path) -> None:
     assert len(summary) == 1 and select(summary[0], "a")[0].get("href") == "#wf-1"
 
 
+def test_no_findings_leaves_the_table_out(tmp_path: Path) -> None:
+    out = tmp_path / "plain.html"
+    assert invoke(["render", DEMO, "-o", out, "--no-findings"]).code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Findings are not shown (--no-findings)." in page and 'class="finding' not in page
+
+
 def test_hostile_names_stay_text_in_chromium(tmp_path: Path) -> None:
     """A status named ``</script><b>…`` is text in the findings table and in the picture."""
     out = tmp_path / "escaping.html"

@@ -54,6 +54,7 @@ class WorkflowView:
     transitions: int = 0
     categories: list[str] = field(default_factory=list)
     patch: PatchView | None = None
+    with_findings: bool = True  # False: --no-findings, the section shows none
 
     @property
     def ordered_findings(self) -> list[Finding]:
@@ -85,7 +86,8 @@ def workflow_view(
     view = WorkflowView(
         path=workflow.path,
         name=workflow.name,
-        findings=list(findings),
+        findings=list(findings) if with_findings else [],
+        with_findings=with_findings,
         svg=svg,
         note=note,
         statuses=len(workflow.statuses),
