@@ -222,7 +222,7 @@ def _screen_lines(inventory: Inventory) -> list[str]:
         shown = "; ".join(f"{name}: {_listing(labels)}" for name, labels in screen.shown_by.items())
         lines.append(f"    # {screen.screen_id}: []  # fill in the field ids; {comment(f'shown by {shown}')}")
     if not custom:
-        lines.append("    # 10000: [resolution, assignee]")
+        lines.append("    # 10000: [assignee, resolution]  # an example: these workflows show no instance screen")
     return lines
 
 

@@ -76,6 +76,8 @@ def _init_worker(options: LintOptions) -> None:
     global _worker_cache
     # Ctrl-C is the parent's to handle; workers dying with tracebacks would bury its message.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _worker_cache is not None and _worker_cache.options == options:
+        return  # forked: the parent's engines came along, rules already loaded
     from jwflint.session import EngineCache
 
     _worker_cache = EngineCache(options)
@@ -110,7 +112,10 @@ def lint_parallel(
     The parent resolves every file's engine first, so configuration errors surface here, once,
     and the run's configs and rules come out in the same order as a serial run's.
     """
+    global _worker_cache
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    import jwflint.graph  # noqa: F401  (networkx: imported once here, not once per forked worker)
 
     for path in files:
         cache.engine_for(path)
@@ -122,6 +127,7 @@ def lint_parallel(
             if path == STDIN:  # stdin belongs to this process
                 results[index] = cache.engine_for(path).lint_path(path)
                 progress.advance(1)
+        _worker_cache = cache  # forked workers start with it; spawned ones build their own
         executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=mp_context, initializer=_init_worker, initargs=(options,)
         )
@@ -137,6 +143,8 @@ def lint_parallel(
         except BaseException:
             executor.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            _worker_cache = None
         executor.shutdown(wait=True)
     return [result for result in results if result is not None]
 

@@ -7,7 +7,9 @@ once per session (PRE_COMMIT_HOME shared by xdist workers; pre-commit locks its 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -275,3 +277,56 @@ def test_fix_hook_rewrites_the_file_and_fails_once(hook_env: dict[str, str], tmp
     second = repo.pre_commit("run", "--all-files")
     assert "files were modified by this hook" not in second.stdout + second.stderr
     assert workflow.read_bytes() == fixed
+
+
+# --- CI recipes: the commands of action.yml and of the README run as written --------------------
+
+
+def _ci_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    repo = tmp_path / "ci"
+    (repo / "workflows").mkdir(parents=True)
+    (repo / "workflows" / "service_desk.xml").write_bytes(service_desk_workflow(any_to_resolved=False))
+    (repo / "workflows" / "pom.xml").write_bytes(NOT_A_WORKFLOW)
+    scripts = str(Path(sys.executable).parent)  # the venv's jwflint, as `pip install` gives the job
+    env = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""), PYTHONPATH=str(REPO))
+    env.pop("NO_COLOR", None)
+    return repo, env
+
+
+def _bash(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_action_steps_write_sarif_and_annotate(tmp_path: Path) -> None:
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    steps = {step.get("name"): step for step in action["runs"]["steps"]}
+    assert steps["Upload SARIF"]["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert steps["Upload SARIF"]["with"]["sarif_file"] == "jwflint.sarif"
+    repo, env = _ci_repo(tmp_path)
+    env.update(PATHS="workflows/", ARGS="--fail-on error")
+    sarif = _bash(steps["SARIF report"]["run"], repo, env)
+    assert sarif.returncode == 0, sarif.stderr
+    document = json.loads((repo / "jwflint.sarif").read_text(encoding="utf-8"))
+    assert document["version"] == "2.1.0"
+    assert "any-to-resolved" in {r["ruleId"] for r in document["runs"][0]["results"]}
+    lint = _bash(steps["Lint"]["run"], repo, env)
+    assert lint.returncode == 1, lint.stderr
+    assert "::error file=workflows/service_desk.xml,line=" in lint.stdout
+    assert "[any-to-resolved]" in lint.stdout and "pom.xml" not in lint.stdout
+
+
+def test_readme_ci_commands_run_as_written(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using jwflint in a workflow repository", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^\s*(?:run: |- )(jwflint lint .*)$", section, re.MULTILINE)
+    assert len(commands) >= 4, commands  # GitHub (SARIF, annotations) and GitLab (JSON, log)
+    repo, env = _ci_repo(tmp_path)
+    (repo / "workflows" / "pom.xml").unlink()  # the recipes lint a folder of exports only
+    for command in commands:
+        result = _bash(command, repo, env)
+        assert result.returncode == (0 if "--fail-on never" in command else 1), (command, result.stderr)
+    assert json.loads((repo / "jwflint.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert json.loads((repo / "jwflint.json").read_text(encoding="utf-8"))["summary"]["error"] == 1
