@@ -312,12 +312,6 @@ _UPDATE_FIELD = (
     '<function type="class"><arg name="field.name">resolution</arg><arg name="field.value">10000</arg>'
     '<arg name="class.name">com.atlassian.jira.workflow.function.issue.UpdateIssueFieldFunction</arg></function>'
 )
-_PORTABILITY_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="jwflint/checks/portability.py add_id(): str.isdigit() accepts '²', then int() raises "
-    "(exit 3); remove this marker once it uses jwflint.model.parse_id",
-)
 
 
 @pytest.mark.parametrize(
@@ -328,12 +322,8 @@ _PORTABILITY_BUG = pytest.mark.xfail(
         ('step="3"/>', 'step="²"/>'),
         ('<meta name="jira.status.id">3</meta>', '<meta name="jira.status.id">²</meta>'),
         ('name="Reopen" view="">', 'name="Reopen" view="fieldscreen"><meta name="jira.fieldscreen.id">²</meta>'),
-        pytest.param('<arg name="eventTypeId">1</arg>', '<arg name="eventTypeId">²</arg>', marks=_PORTABILITY_BUG),
-        pytest.param(
-            "<post-functions>\n",
-            "<post-functions>\n" + _UPDATE_FIELD.replace(">10000<", ">²<"),
-            marks=_PORTABILITY_BUG,
-        ),
+        ('<arg name="eventTypeId">1</arg>', '<arg name="eventTypeId">²</arg>'),
+        ("<post-functions>\n", "<post-functions>\n" + _UPDATE_FIELD.replace(">10000<", ">²<")),
         ("<post-functions>\n", "<post-functions>\n" + _UPDATE_FIELD.replace(">10000<", ">١٢<")),
     ],
     ids=["step-id", "action-id", "target", "status-id", "screen-id", "event-id", "resolution", "arabic-indic"],

@@ -183,6 +183,15 @@ def test_several_missing_builtins_are_one_finding_that_lists_them_in_order() -> 
     )
 
 
+@pytest.mark.parametrize("event", ["²", "١٢", "-", "Generic"])
+def test_an_event_id_that_is_not_ascii_digits_is_not_a_number(event: str) -> None:
+    # str.isdigit() accepts "²" and "١٢" and int("²") raises; ids are ASCII digits (model.parse_id).
+    create = post("create") + fn("fire", eventTypeId=event)
+    findings = lint(wf(OPEN_DONE, create=create), "standard-post-functions", "create-event-not-issue-created")
+    assert [(f.rule, f.severity) for f in findings] == [("standard-post-functions", Severity.ERROR)]
+    assert f"has eventTypeId {event!r}, which is not a number" in findings[0].message
+
+
 @pytest.mark.parametrize(
     "create",
     [

@@ -15,7 +15,7 @@ from typing import Any
 
 from jwflint import jira
 from jwflint.checks.base import WORKFLOW, Check, LintContext, Problem
-from jwflint.model import Function, Status, Transition
+from jwflint.model import Function, Status, Transition, parse_id
 
 _CUSTOM_FIELD = re.compile(re.escape(jira.CUSTOM_FIELD_PREFIX) + r"\d+")
 # References listed in one message before "and N more".
@@ -35,9 +35,9 @@ class _References:
 
     def add_id(self, kind: str, value: str) -> None:
         """An id that Jira numbers per instance from 10000; lower ones are Jira's seed data."""
-        text = value.strip()
-        if text.isdigit() and int(text) >= jira.CUSTOM_ID_MIN:
-            self.add(kind, text)
+        number = parse_id(value)
+        if number is not None and number >= jira.CUSTOM_ID_MIN:
+            self.add(kind, value.strip())
 
     def custom_fields(self, texts: Iterable[str]) -> None:
         for text in texts:
@@ -49,7 +49,10 @@ class _References:
         parts = []
         shown = 0
         for kind, values in self.by_kind.items():
-            quoted = [v if v.isdigit() or v.startswith(jira.CUSTOM_FIELD_PREFIX) else repr(v) for v in values]
+            # Ids and custom field ids as they are; names quoted, so spaces and odd characters show.
+            quoted = [
+                v if parse_id(v) is not None or v.startswith(jira.CUSTOM_FIELD_PREFIX) else repr(v) for v in values
+            ]
             room = max(_LISTED - shown, 1)
             text = ", ".join(quoted[:room])
             if len(quoted) > room:
@@ -95,7 +98,7 @@ def _transition_references(transition: Transition) -> _References:
 def _permission_type(key: str) -> str | None:
     """The {type} of jira.permission.[subtasks.]{permission}.{type}[.n]."""
     parts = key[len(jira.META_PERMISSION_PREFIX) :].split(".")
-    if parts and parts[-1].isdigit():
+    if parts and parse_id(parts[-1]) is not None:
         parts.pop()
     return parts[-1] if len(parts) >= 2 else None
 

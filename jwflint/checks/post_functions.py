@@ -17,7 +17,7 @@ from lxml import etree
 from jwflint import jira
 from jwflint.checks.base import TRANSITION, Check, LintContext, Problem
 from jwflint.findings import Severity
-from jwflint.model import INITIAL, Function, Transition
+from jwflint.model import INITIAL, Function, Transition, parse_id
 
 # What goes wrong without each built-in (FireIssueEventFunction, GenerateChangeHistoryFunction …).
 _EFFECT = {
@@ -134,7 +134,7 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
             continue
         event = function.args.get(jira.ARG_EVENT_TYPE_ID)
         text = (event or "").strip()
-        if text.isdigit():
+        if parse_id(text) is not None:
             continue
         # FireIssueEventFunction fires nothing without an eventTypeId and throws on a non-number.
         problem = (
@@ -158,9 +158,10 @@ def create_event(transition: Transition, args: dict[str, Any], ctx: LintContext)
         if function.class_name != jira.FIRE_ISSUE_EVENT:
             continue
         event = (function.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
-        if not event.isdigit() or event == jira.EVENT_ISSUE_CREATED:
+        number = parse_id(event)
+        if number is None or event == jira.EVENT_ISSUE_CREATED:
             continue  # a missing or broken id is standard-post-functions' finding
-        custom = int(event) >= jira.CUSTOM_ID_MIN
+        custom = number >= jira.CUSTOM_ID_MIN
         name = "a custom event" if custom else jira.EVENT_NAMES.get(event, "an unknown event")
         yield Problem(
             f"the create transition {transition.label} fires event {event} ({name}), not "
