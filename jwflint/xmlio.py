@@ -7,6 +7,7 @@ Jira export declares any) and is refused before lxml sees it, as defusedxml does
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ class Document:
     whitespace_before_declaration: int = 0
     _lines: list[bytes] | None = field(default=None, repr=False)
     _by_line: dict[str, dict[int, list[etree._Element]]] = field(default_factory=dict, repr=False)
+    _start_tags: dict[str, dict[etree._Element, int] | None] = field(default_factory=dict, repr=False)
+    _newlines: list[int] | None = field(default=None, repr=False)
+    _masked: tuple[list[int], list[int]] | None = field(default=None, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -72,6 +76,46 @@ class Document:
 
     def position(self, element: etree._Element) -> tuple[int, int]:
         """1-based (line, column) of the element's start tag in the original file."""
+        if isinstance(element.tag, str):
+            offsets = self._start_tag_offsets(element)
+            offset = offsets.get(element) if offsets is not None else None
+            if offset is not None:
+                return self._line_and_column(offset)
+        return self._position_from_sourceline(element)
+
+    def _start_tag_offsets(self, element: etree._Element) -> dict[etree._Element, int] | None:
+        """Byte offset of every start tag of the element's tag, or None when they cannot be matched.
+
+        The k-th ``<tag`` in the text, outside comments, CDATA and processing instructions, is
+        the k-th element of that tag in document order (``<`` cannot occur in attribute values,
+        and text escapes it). This does not depend on lxml's line numbers, which stop at 65535
+        for elements, and it costs one scan of the file per tag.
+        """
+        tag = element.tag
+        if tag not in self._start_tags:
+            elements = list(self.root.iter(tag))
+            pattern = re.compile(b"<" + re.escape(written_name(element).encode()) + rb"(?=[\s/>])")
+            hits = [match.start() for match in pattern.finditer(self.data) if not self._is_masked(match.start())]
+            # A mismatch (a UTF-16 file, mixed namespace prefixes) falls back to lxml's lines.
+            self._start_tags[tag] = dict(zip(elements, hits, strict=True)) if len(hits) == len(elements) else None
+        return self._start_tags[tag]
+
+    def _is_masked(self, offset: int) -> bool:
+        if self._masked is None:
+            spans = [match.span() for match in _MASKED.finditer(self.data)]
+            self._masked = ([start for start, _ in spans], [end for _, end in spans])
+        starts, ends = self._masked
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < ends[index]
+
+    def _line_and_column(self, offset: int) -> tuple[int, int]:
+        if self._newlines is None:
+            self._newlines = [match.start() for match in re.finditer(b"\n", self.data)]
+        line = bisect.bisect_right(self._newlines, offset)
+        line_start = self._newlines[line - 1] + 1 if line else 0
+        return (line + 1, _char_column(self.data[line_start:offset], offset - line_start))
+
+    def _position_from_sourceline(self, element: etree._Element) -> tuple[int, int]:
         sourceline = element.sourceline
         if not sourceline:
             return (0, 0)
@@ -112,6 +156,10 @@ class Document:
         if self._lines is None:
             self._lines = self.data.split(b"\n")
         return self._lines
+
+
+# Where "<tag" is not markup: comments, CDATA sections and processing instructions.
+_MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
 
 
 def written_name(element: etree._Element) -> str:
