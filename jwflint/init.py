@@ -179,8 +179,8 @@ def render(inventory: Inventory, base: Path | None = None) -> str:
 
 def _status_lines(inventory: Inventory) -> list[str]:
     lines = [
-        f"  # Jira status id -> name and bucket ({', '.join(BUCKETS)}, or null for none).",
-        "  # The buckets are jwflint's guesses (the comment says why): keep, change or null them.",
+        f"  # Jira status id -> name and bucket ({', '.join(BUCKETS)}; null leaves it to jwflint's guess).",
+        "  # The buckets are jwflint's guesses (the comment says why): check them; written here they are facts.",
     ]
     if not inventory.statuses:
         return [*lines, "  statuses: {}"]
