@@ -9,7 +9,8 @@ first among the built-ins.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -52,34 +53,40 @@ _INITIAL = ({c: i for i, c in enumerate(jira.INITIAL_BUILTIN_POST_FUNCTIONS)}, j
 _OTHER = ({c: i for i, c in enumerate(jira.BUILTIN_POST_FUNCTIONS)}, jira.BUILTIN_POST_FUNCTIONS)
 
 
-def _arrow(classes: list[str]) -> str:
+def _arrow(classes: Iterable[str]) -> str:
     return " > ".join(jira.short_class(c) for c in classes)
 
 
-def _missing(
-    transition: Transition, missing: list[str], present: dict[str, Function], weight: dict[str, int]
-) -> Problem:
-    """One finding for every missing built-in of a transition, saying where each one goes."""
-    label = transition.label
+@lru_cache(maxsize=256)
+def _missing_text(missing: tuple[str, ...], present: frozenset[str], initial: bool) -> str:
+    """What follows "transition X" in a missing-built-ins message; a handful of shapes per run, so cached."""
+    weight = (_INITIAL if initial else _OTHER)[0]
     if len(missing) == 1:
         [class_name] = missing
         before = [c for c in weight if weight[c] < weight[class_name] and c in present]
         where = f"after {jira.short_class(before[-1])}" if before else "before the other built-ins"
-        message = (
-            f"transition {label} lacks the built-in post-function {describe(class_name)}, so "
-            f"{_EFFECT[class_name]}: add it {where}"
-        )
-    else:
-        effects = "; ".join(_EFFECT[c] for c in missing)
-        message = (
-            f"transition {label} lacks {len(missing)} built-in post-functions ({_arrow(missing)}), so {effects}: "
-            f"add them so that the built-ins run as {_arrow([c for c in weight if c in present or c in missing])}"
-        )
+        return f"lacks the built-in post-function {describe(class_name)}, so {_EFFECT[class_name]}: add it {where}"
+    effects = "; ".join(_EFFECT[c] for c in missing)
+    return (
+        f"lacks {len(missing)} built-in post-functions ({_arrow(missing)}), so {effects}: add them so that the "
+        f"built-ins run as {_arrow(c for c in weight if c in present or c in missing)}"
+    )
+
+
+@lru_cache(maxsize=256)
+def _missing_names(missing: tuple[str, ...]) -> str:
+    return _arrow(missing)
+
+
+def _missing(transition: Transition, missing: list[str], present: dict[str, Function]) -> Problem:
+    """One finding for every missing built-in of a transition, saying where each one goes."""
+    label = transition.label
+    key = tuple(missing)
     return Problem(
-        message,
+        f"transition {label} {_missing_text(key, frozenset(present), transition.kind == INITIAL)}",
         post_functions_element(transition),
         transition=label,
-        values={"function": _arrow(missing), "problem": "missing"},
+        values={"function": _missing_names(key), "problem": "missing"},
     )
 
 
@@ -106,7 +113,7 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
         runs.append(function)
     missing = [c for c in required if c not in first]
     if missing:
-        yield _missing(transition, missing, first, weight)
+        yield _missing(transition, missing, first)
     ranks = [weight[f.class_name] for f in runs]
     if ranks != sorted(ranks):
         highest = -1
