@@ -53,10 +53,16 @@ def _key(rule_id: str, status: str | None, transition: str | None) -> tuple[str,
     return (rule_id, status or "", transition or "")
 
 
-def verify(source: Source, patched: bytes, engine: Engine, claimed: set[tuple[str, str, str]]) -> list[Finding]:
-    """Check the patched bytes; return their findings, or raise VerificationError."""
+def verify(
+    source: Source,
+    patched: bytes,
+    engine: Engine,
+    claimed: set[tuple[str, str, str]],
+    before: list[Finding] | None = None,
+) -> list[Finding]:
+    """Check the patched bytes; return their findings (``before`` when unchanged), or raise VerificationError."""
     if patched == source.data:
-        return engine.lint_workflow(source.workflow)
+        return before if before is not None else engine.lint_workflow(source.workflow)
     try:
         after = load(source.path, patched)
     except JwflintError as error:
@@ -97,7 +103,7 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
     rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
     before = engine.lint_workflow(source.workflow)
     claimed = {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}
-    findings = verify(source, patched, engine, claimed)
+    findings = verify(source, patched, engine, claimed, before)
     return Outcome(
         path=path,
         original=data,

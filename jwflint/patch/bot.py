@@ -46,9 +46,13 @@ class BotOptions:
     buckets: tuple[str, ...] = BOT_BUCKETS
 
     def identity(self, catalogue: Catalogue) -> BotIdentity:
-        """The command line's group/role/user when any is given, else the catalogue's bot."""
-        if self.group or self.role or self.user:
-            return BotIdentity(self.group, self.role, self.user, catalogue.bot.permissions)
+        """The command line's group/role/user when any is given, else the catalogue's bot.
+
+        Jira trims the names it stores, and the rules compare them trimmed: so are they here.
+        """
+        group, role, user = (_trimmed(v) for v in (self.group, self.role, self.user))
+        if group or role or user:
+            return BotIdentity(group, role, user, catalogue.bot.permissions)
         return catalogue.bot
 
     def catalogue(self, catalogue: Catalogue) -> Catalogue:
@@ -56,6 +60,10 @@ class BotOptions:
 
     def target(self, bucket: str) -> str | None:
         return dict(self.targets).get(bucket)
+
+
+def _trimmed(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
 class Allocator:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gc
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -51,6 +52,14 @@ def load(path: str, data: bytes) -> Source:
         ascii_based = False
     if not ascii_based:
         raise InputError(f"{path}: cannot patch a file in encoding {encoding!r}: Jira exports are UTF-8")
-    workflow = model_module.build(document)
-    index = ByteIndex(data, root)
+    # As the linter does: the model and the index allocate many small objects that the cyclic
+    # GC would rescan over and over on a large workflow; none of them forms a cycle to collect.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        workflow = model_module.build(document)
+        index = ByteIndex(data, root)
+    finally:
+        if enabled:
+            gc.enable()
     return Source(path, data, document, workflow, index, Layout.of(data, root, index, encoding))

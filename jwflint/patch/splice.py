@@ -42,94 +42,64 @@ class Edit:
         return self.start == self.end
 
 
-_NAME_END = re.compile(rb"[\s/>]")
+# One token of well-formed XML (lxml has accepted the bytes already): markup to skip (comments,
+# CDATA, processing instructions, the DOCTYPE with any internal subset), an end tag, or a start
+# tag whose quoted attribute values are read whole, since a '>' may stand unescaped in them.
+_TOKEN = re.compile(
+    rb"<(?:(?P<skip>!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|!(?:[^\[>\"']++|\"[^\"]*+\"|'[^']*+'|\[.*?\])*+>)"
+    rb"|/[^>]*+>"
+    rb"|(?P<start>[^\s/>!?]++)(?:[^\"'>]++|\"[^\"]*+\"|'[^']*+')*+>)",
+    re.S,
+)
 
 
-def _scan(data: bytes, begin: int) -> list[tuple[bytes, int, int, int, int, bool]]:
-    """Every element of the document from ``begin``: (name, start, start_end, end_start, end, empty).
+class _Scan:
+    """Offsets of every element, in document order (lxml's ``iter()`` order), from one regex pass."""
 
-    A small tokenizer over well-formed XML (lxml has already accepted the bytes): it skips
-    comments, CDATA, processing instructions and the DOCTYPE, and reads quoted attribute values
-    whole, since a '>' may stand unescaped inside them.
-    """
-    found: list[tuple[bytes, int, int, int, int, bool]] = []
-    open_stack: list[int] = []
-    pos = begin
-    size = len(data)
-    while True:
-        lt = data.find(b"<", pos)
-        if lt < 0 or lt + 1 >= size:
-            break
-        nxt = data[lt + 1 : lt + 2]
-        if nxt == b"!":
-            if data.startswith(b"<!--", lt):
-                pos = _find_end(data, b"-->", lt + 4)
-            elif data.startswith(b"<![CDATA[", lt):
-                pos = _find_end(data, b"]]>", lt + 9)
-            else:  # <!DOCTYPE …>, possibly with an internal subset in brackets
-                pos = _skip_declaration(data, lt + 2)
-            continue
-        if nxt == b"?":
-            pos = _find_end(data, b"?>", lt + 2)
-            continue
-        if nxt == b"/":
-            gt = data.find(b">", lt)
-            if gt < 0 or not open_stack:
+    def __init__(self, data: bytes) -> None:
+        starts: list[int] = []
+        start_ends: list[int] = []
+        end_starts: list[int] = []
+        ends: list[int] = []
+        stack: list[int] = []
+        for match in _TOKEN.finditer(data):
+            kind = match.lastgroup
+            if kind == "skip":
+                continue
+            if kind == "start":
+                end = match.end()
+                starts.append(match.start())
+                start_ends.append(end)
+                end_starts.append(end)
+                ends.append(end)
+                if data[end - 2 : end - 1] != b"/":
+                    stack.append(len(starts) - 1)
+                continue
+            if not stack:
                 raise JwflintError("cannot locate elements in the file: unbalanced end tag")
-            index = open_stack.pop()
-            name, start, start_end, _, _, _ = found[index]
-            found[index] = (name, start, start_end, lt, gt + 1, False)
-            pos = gt + 1
-            continue
-        match = _NAME_END.search(data, lt + 1)
-        if match is None:
-            raise JwflintError("cannot locate elements in the file: unterminated start tag")
-        name = data[lt + 1 : match.start()]
-        gt = _start_tag_end(data, match.start())
-        empty = data[gt - 1 : gt] == b"/"
-        found.append((name, lt, gt + 1, gt + 1, gt + 1, empty))
-        if not empty:
-            open_stack.append(len(found) - 1)
-        pos = gt + 1
-    return found
+            index = stack.pop()
+            end_starts[index] = match.start()
+            ends[index] = match.end()
+        if stack:
+            raise JwflintError("cannot locate elements in the file: unclosed start tag")
+        self.data = data
+        self.starts, self.start_ends, self.end_starts, self.ends = starts, start_ends, end_starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def name(self, index: int) -> str:
+        start = self.starts[index] + 1
+        found = _TOKEN_NAME_END.search(self.data, start)
+        stop = found.start() if found else self.start_ends[index]
+        return self.data[start:stop].decode("utf-8", errors="replace").rsplit(":", 1)[-1]
+
+    def span(self, index: int) -> Span:
+        empty = self.end_starts[index] == self.start_ends[index] and self.data[self.start_ends[index] - 2] == 0x2F
+        return Span(self.starts[index], self.start_ends[index], self.end_starts[index], self.ends[index], empty)
 
 
-def _find_end(data: bytes, marker: bytes, start: int) -> int:
-    end = data.find(marker, start)
-    if end < 0:
-        raise JwflintError("cannot locate elements in the file: unterminated markup")
-    return end + len(marker)
-
-
-def _skip_declaration(data: bytes, pos: int) -> int:
-    depth = 0
-    quote = 0
-    for index in range(pos, len(data)):
-        byte = data[index]
-        if quote:
-            if byte == quote:
-                quote = 0
-        elif byte in (0x22, 0x27):
-            quote = byte
-        elif byte == 0x5B:  # [
-            depth += 1
-        elif byte == 0x5D:  # ]
-            depth -= 1
-        elif byte == 0x3E and depth <= 0:  # >
-            return index + 1
-    raise JwflintError("cannot locate elements in the file: unterminated declaration")
-
-
-# The rest of a start tag: quoted attribute values whole (a '>' may stand unescaped in them).
-_TAG_REST = re.compile(rb"""(?:[^"'>]+|"[^"]*"|'[^']*')*>""")
-
-
-def _start_tag_end(data: bytes, pos: int) -> int:
-    """Offset of the '>' that closes a start tag."""
-    match = _TAG_REST.match(data, pos)
-    if match is None:
-        raise JwflintError("cannot locate elements in the file: unterminated start tag")
-    return match.end() - 1
+_TOKEN_NAME_END = re.compile(rb"[\s/>]")
 
 
 def _local(tag: str) -> str:
@@ -141,21 +111,20 @@ class ByteIndex:
 
     def __init__(self, data: bytes, root: etree._Element) -> None:
         self.data = data
-        elements = [e for e in root.iter() if isinstance(e.tag, str)]
-        scanned = _scan(data, 0)
-        if len(scanned) != len(elements):
+        self._scan = _Scan(data)
+        # Document order of the elements; a span is built only when asked for.
+        self._order = {element: i for i, element in enumerate(root.iter(tag=etree.Element))}
+        if len(self._scan) != len(self._order):
             raise JwflintError(
-                f"cannot locate elements in the file: found {len(scanned)} tags, the parser {len(elements)}"
+                f"cannot locate elements in the file: found {len(self._scan)} tags, the parser {len(self._order)}"
             )
-        self._spans: dict[etree._Element, Span] = {}
-        for element, (name, start, start_end, end_start, end, empty) in zip(elements, scanned, strict=True):
-            raw = name.decode("utf-8", errors="replace").rsplit(":", 1)[-1]
-            if raw != _local(element.tag):
-                raise JwflintError(f"cannot locate elements in the file: <{raw}> where <{element.tag}> was parsed")
-            self._spans[element] = Span(start, start_end, end_start, end, empty)
 
     def span(self, element: etree._Element) -> Span:
-        return self._spans[element]
+        index = self._order[element]
+        name = self._scan.name(index)
+        if name != _local(element.tag):
+            raise JwflintError(f"cannot locate elements in the file: <{name}> where <{element.tag}> was parsed")
+        return self._scan.span(index)
 
 
 @dataclass(frozen=True)
