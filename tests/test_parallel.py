@@ -84,11 +84,19 @@ def test_each_folder_keeps_its_own_config(tmp_path: Path) -> None:
         folder = tmp_path / f"team{index % 2}"
         folder.mkdir(exist_ok=True)
         (folder / f"wf{index}.xml").write_bytes(source)
-    (tmp_path / "team1" / ".jwflint.yaml").write_text("ignore: [any-to-reopened]\n")
+    (tmp_path / "team1" / ".jwflint.yaml").write_text(
+        "ignore: [any-to-reopened]\n"
+        "suppressions:\n"
+        "  - {workflow: 'wf[13]', rule: any-to-in-progress, reason: accepted in review}\n"
+    )
     result = assert_same_runs("lint", str(tmp_path / "team0"), str(tmp_path / "team1"), cwd=tmp_path)
     lines = result.stdout.decode().splitlines()
     assert any("team0" in line and "[any-to-reopened]" in line for line in lines)
     assert not any("team1" in line and "[any-to-reopened]" in line for line in lines)
+    # suppressions match workflow names, which parallel results carry without their trees
+    assert not any(("wf1.xml" in line or "wf3.xml" in line) and "[any-to-in-progress]" in line for line in lines)
+    assert any("wf5.xml" in line and "[any-to-in-progress]" in line for line in lines)
+    assert "2 suppressed" in lines[-1]
 
 
 def test_workers_need_nothing_but_paths(tmp_path: Path) -> None:
