@@ -162,6 +162,9 @@ def test_output_file_and_stdin(classic: Path, tmp_path: Path) -> None:
     assert piped.exit_code == 0
     assert piped.stdout_bytes == out.read_bytes()
     assert "added transition" in piped.stderr
+    dashed = invoke("patch", "bot", str(classic), "-o", "-")
+    assert dashed.exit_code == 0 and dashed.stdout_bytes == out.read_bytes()
+    assert not (Path.cwd() / "-").exists()
 
 
 def test_markup_in_values_is_escaped_as_jira_does(classic: Path, tmp_path: Path) -> None:

@@ -37,8 +37,8 @@ class Destination:
 
     def target(self, path: str) -> Path | None:
         """The file the patched workflow goes to; None when it goes to stdout (--diff, or stdin input)."""
-        if self.diff:
-            return None
+        if self.diff or self.output == STDIN_NAME:
+            return None  # -o - prints the patched workflow
         if self.output:
             return Path(self.output)
         if path == STDIN_NAME:
