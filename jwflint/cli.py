@@ -13,6 +13,7 @@ from jwflint import __version__, exitcodes
 from jwflint.errors import JwflintError
 
 FAIL_ON = ("error", "warning", "info", "never")
+STATS_FORMATS = ("text", "json")  # the reports jwflint.stats.attach can extend
 
 
 class JwflintGroup(click.Group):
@@ -141,10 +142,10 @@ def lint(
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
     if baseline and write_baseline:
         raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
-    from jwflint import parallel, session, stats
+    from jwflint import parallel, session
 
-    if show_stats and output_format not in stats.STATS_FORMATS:
-        raise click.UsageError(f"--stats works with --format {' or '.join(stats.STATS_FORMATS)}")
+    if show_stats and output_format not in STATS_FORMATS:
+        raise click.UsageError(f"--stats works with --format {' or '.join(STATS_FORMATS)}")
     # Workers send back findings and summaries, not workflow trees; these outputs need the trees.
     job_count = 1 if explain_buckets or output_format == "html" else parallel.parse_jobs(jobs)
 
@@ -178,6 +179,8 @@ def lint(
 
     text = formatter(output_format)(report)
     if show_stats:
+        from jwflint import stats
+
         text = stats.attach(text, output_format, stats.collect(run.results))
     session.write_output(text, output)
     sys.exit(session.exit_code(run, report, fail_on))

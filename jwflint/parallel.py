@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from jwflint.errors import JwflintError
 from jwflint.linter import FileResult
-from jwflint.stats import WorkflowStats, workflow_stats
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from jwflint.session import EngineCache, LintOptions
+    from jwflint.stats import WorkflowStats
 
 AUTO = "auto"
 PROGRESS_MIN_FILES = 36  # "a few dozen": below this a run is over before a bar helps
@@ -43,25 +41,25 @@ def parse_jobs(text: str) -> int:
     return int(value)
 
 
-@dataclass
 class DetachedResult(FileResult):
-    """A FileResult without its lxml tree: what a worker sends back (summary and stats precomputed)."""
+    """A FileResult without its lxml tree: what a worker sends back (summary and stats precomputed).
 
-    summary_data: dict[str, object] = field(default_factory=dict)
-    stats: WorkflowStats | None = None
+    Built only by ``of``; a plain subclass, so importing this module (every `jwflint lint` does)
+    generates no dataclass code.
+    """
+
+    summary_data: dict[str, object]
+    stats: WorkflowStats | None
 
     @classmethod
     def of(cls, result: FileResult) -> DetachedResult:
+        from jwflint.stats import workflow_stats
+
         workflow = result.workflow
-        return cls(
-            path=result.path,
-            findings=result.findings,
-            workflow=None,
-            failed=result.failed,
-            skipped=result.skipped,
-            summary_data=result.summary(),
-            stats=workflow_stats(workflow) if workflow is not None else None,
-        )
+        detached = cls(path=result.path, findings=result.findings, failed=result.failed, skipped=result.skipped)
+        detached.summary_data = result.summary()
+        detached.stats = workflow_stats(workflow) if workflow is not None else None
+        return detached
 
     def summary(self) -> dict[str, object]:
         return dict(self.summary_data)
@@ -74,6 +72,8 @@ _worker_cache: EngineCache | None = None
 
 def _init_worker(options: LintOptions) -> None:
     global _worker_cache
+    import signal
+
     # Ctrl-C is the parent's to handle; workers dying with tracebacks would bury its message.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _worker_cache is not None and _worker_cache.options == options:

@@ -17,9 +17,6 @@ from jwflint.vendors import VENDOR_KEYS, VENDOR_TITLES, vendor_of
 if TYPE_CHECKING:
     from jwflint.linter import FileResult
 
-FUNCTION_KINDS = ("conditions", "validators", "post_functions")
-STATS_FORMATS = ("text", "json")
-
 
 def _zero_vendors() -> dict[str, int]:
     return dict.fromkeys(VENDOR_KEYS, 0)
