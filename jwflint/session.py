@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -168,6 +169,18 @@ def write_output(text: str, output: str | None) -> None:
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write via a temporary file in the same folder, fsync, then rename: never a half-written file."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # replace the file the link points to, not the link
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(path.stat().st_mode):
+            # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it, since renaming a
+            # temporary file over it would replace the device itself.
+            try:
+                with open(path, "wb") as handle:
+                    handle.write(data)
+            except OSError as error:
+                raise JwflintError(f"{path}: cannot write: {error.strerror or error}") from None
+            return
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)

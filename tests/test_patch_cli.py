@@ -348,3 +348,14 @@ def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "Start Progress (bot)" in result.stdout and "Reopen (bot)" not in result.stdout
     assert "remain" not in result.stderr  # the suppressed finding is not counted either
+
+
+def test_devices_are_written_into_and_symlinks_kept(classic: Path, tmp_path: Path) -> None:
+    """-o /dev/null must not replace the device; --write on a link replaces the file it points to."""
+    result = invoke("patch", "bot", str(classic), "-o", os.devnull)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    link = tmp_path / "link.xml"
+    link.symlink_to(classic)
+    assert invoke("patch", "bot", str(link), "--write").exit_code == 0
+    assert link.is_symlink() and b"Resolve (bot)" in classic.read_bytes()

@@ -12,7 +12,7 @@ from jwflint.errors import JwflintError
 from jwflint.linter import Engine, expand_paths
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
-from jwflint.patch.bot import DEFAULT_SUFFIX, BotOptions
+from jwflint.patch.bot import BOT_BUCKETS, DEFAULT_SUFFIX, BotOptions
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.output import (
     PATCHED_SUFFIX,
@@ -63,10 +63,9 @@ def _run(
             print(line, file=report)
         outcomes.append(outcome)
         manual.extend(step for step in outcome.manual if step not in manual)
-    if manual:
-        print_manual(manual, sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout)
-        if dest.manual_steps:
-            write_manual_steps(manual, dest.manual_steps)
+    print_manual(manual, sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout)
+    if dest.manual_steps and outcomes:
+        write_manual_steps(manual, dest.manual_steps)  # written even when empty: scripts can rely on it
     return None if failed else outcomes
 
 
@@ -169,11 +168,8 @@ def bot_options(kwargs: dict[str, Any]) -> BotOptions:
     role = _text("--role", kwargs.get("role"))
     if role is not None and not role.strip().isdigit():
         raise JwflintError(f"--role {role!r}: give the project role's id (a number), as Jira stores it")
-    targets = tuple(
-        (bucket, value)
-        for bucket, key in (("resolved", "resolved"), ("in_progress", "in_progress"), ("reopened", "reopened"))
-        if (value := kwargs.get(key)) is not None
-    )
+    # --resolved, --in-progress and --reopened arrive under the names of their buckets.
+    targets = tuple((bucket, kwargs[bucket]) for bucket in BOT_BUCKETS if kwargs.get(bucket) is not None)
     return BotOptions(
         group=_text("--group", kwargs.get("group")),
         role=role.strip() if role else None,
