@@ -40,7 +40,7 @@ names = st.one_of(
 optional = st.none() | names
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     path=st.sampled_from(INPUTS),
     group=optional,
@@ -74,7 +74,9 @@ def test_random_options_keep_the_invariants(
         screen=screen,
     )
     data = DATA[path]
-    unwritable = any(v and _NOT_XML.search(v) for v in (group, suffix))
+    # Group names are trimmed like the rules compare them (str.strip also drops \x1c-\x1f),
+    # so only what survives the trim must be writable XML; suffixes are kept as given.
+    unwritable = any(v and _NOT_XML.search(v) for v in ((group or "").strip(), suffix))
     if unwritable:
         with pytest.raises(JwflintError):
             apply.patch_bot(str(path), data, ENGINE, options)
