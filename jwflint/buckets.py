@@ -135,7 +135,7 @@ def _configured_index(catalogue: Catalogue) -> dict[str, str]:
     for bucket, entries in catalogue.bucket_names.items():
         for entry in entries:
             text = str(entry).strip()
-            index[text if text.isdigit() else normalise_name(text)] = bucket
+            index[text if text.isascii() and text.isdigit() else normalise_name(text)] = bucket
     return index
 
 

@@ -189,7 +189,7 @@ def _bot(data: Any, fail: _Fail) -> BotIdentity:
             raise fail(raw, key, f"bot.{key} must be a single value")
     role = _optional_str(raw.get("role"))
     # InProjectRoleCondition stores the role's id (jira.projectrole.id), never its name.
-    if role is not None and not role.strip().isdigit():
+    if role is not None and not (role.strip().isascii() and role.strip().isdigit()):
         raise fail(raw, "role", f"bot.role must be a project role id (a number such as 10002), not {role!r}")
     permissions = raw.get("permissions")
     if permissions is not None and (not isinstance(permissions, list) or not all(_scalar(p) for p in permissions)):

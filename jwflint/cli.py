@@ -20,7 +20,8 @@ class JwflintGroup(click.Group):
     """Maps every failure to a one-line message and a documented exit code."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        debug = "--debug" in sys.argv
+        argv = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
+        debug = "--debug" in (argv or ())
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
         except click.exceptions.Exit as exit_:

@@ -200,7 +200,8 @@ def _status_lines(inventory: Inventory) -> list[str]:
 
 def _id_order(entry: StatusEntry) -> tuple[int, int, str]:
     text = entry.status_id
-    return (0, int(text), text) if text.isdigit() else (1, 0, text)
+    # isdigit() accepts '²', which int() rejects: only ASCII digits are ids.
+    return (0, int(text), text) if text.isascii() and text.isdigit() else (1, 0, text)
 
 
 def _screen_lines(inventory: Inventory) -> list[str]:

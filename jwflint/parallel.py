@@ -36,7 +36,7 @@ def parse_jobs(text: str) -> int:
     value = text.strip().lower()
     if value == AUTO:
         return os.cpu_count() or 1
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise JwflintError(f"--jobs must be a positive integer or 'auto', not {text!r}")
     return int(value)
 

@@ -226,7 +226,10 @@ def bot_resolution_is_done(workflow: Any, args: dict[str, Any], ctx: LintContext
         else:
             current = f"{names_by_id[value]} (id {value})" if value in names_by_id else f"id {value}"
             message = f"{lead} sets Resolution to {current}, not {done}: change the post-function's value to {done_id}"
-        yield subject.problem(message, fixable=True)
+        if done_id is None:
+            message += f" (its id is unknown: list {done_name!r} in catalogue.resolutions)"
+        # Without the Done id there is nothing exact to write: the patch would need a placeholder.
+        yield subject.problem(message, fixable=done_id is not None)
 
 
 def bot_unassigns(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
@@ -278,7 +281,8 @@ def bot_restricted(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Ite
         yield subject.problem(
             f"{lead} can be run by anyone, not only the bot ({bot.describe()}): restrict it with "
             + " or ".join(options),
-            fixable=True,
+            # A user alone has no built-in XML condition: the patch can only describe a manual step.
+            fixable=bool(bot.group or bot.role),
         )
 
 

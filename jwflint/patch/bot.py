@@ -201,7 +201,7 @@ def resolution_id(catalogue: Catalogue, given: str | None) -> str | None:
     if given is None:
         return catalogue.resolution_id()
     text = given.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return text
     found = catalogue.resolution_id(text)
     if found is None:

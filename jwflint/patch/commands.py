@@ -166,7 +166,7 @@ def _text(flag: str, value: str | None) -> str | None:
 
 def bot_options(kwargs: dict[str, Any]) -> BotOptions:
     role = _text("--role", kwargs.get("role"))
-    if role is not None and not role.strip().isdigit():
+    if role is not None and not (role.strip().isascii() and role.strip().isdigit()):
         raise JwflintError(f"--role {role!r}: give the project role's id (a number), as Jira stores it")
     # --resolved, --in-progress and --reopened arrive under the names of their buckets.
     targets = tuple((bucket, kwargs[bucket]) for bucket in BOT_BUCKETS if kwargs.get(bucket) is not None)
