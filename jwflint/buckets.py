@@ -123,6 +123,24 @@ class Buckets:
         fallback = ROLE_FALLBACK[bucket]
         return self.members(fallback), fallback
 
+    def preferred(self, statuses: list[Status], bucket: str) -> Status:
+        """The status a bot transition should enter among those playing a bucket's role.
+
+        The catalogue's own mapping first, then the bucket's most typical name (Resolved before Done
+        before Closed: a bot resolves, and closing is the customer's or a timer's), then document order.
+        The linter's messages and the patch generator both use it, so they name the same status.
+        """
+        rank = {normalise_name(word): index for index, word in enumerate(SYNONYMS.get(bucket, ()))}
+
+        def key(item: tuple[int, Status]) -> tuple[bool, int, int]:
+            position, status = item
+            assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
+            names = (self.status_name(status), status.name)
+            best = min((rank.get(normalise_name(n), len(rank)) for n in names if n), default=len(rank))
+            return (assignment is None or assignment.guessed, best, position)
+
+        return min(enumerate(statuses), key=key)[1]
+
     def explain(self, status: Status) -> str:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
         if assignment is None:

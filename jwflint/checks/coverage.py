@@ -180,7 +180,7 @@ def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) 
             lacking.append(status)
     if not lacking:
         return
-    first = role.statuses[0]
+    first = ctx.buckets.preferred(role.statuses, role.fallback or role.bucket)
     message = (
         f"no transition leads into {role.describe()} from {quote_list(s.label for s in lacking)}: "
         f"add a global transition (from Any status) into {first.label!r} so the bot can move issues "

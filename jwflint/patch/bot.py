@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from jwflint import jira
-from jwflint.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, SYNONYMS, normalise_name
+from jwflint.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
 from jwflint.catalogue import BotIdentity, Catalogue, Screen
 from jwflint.checks.base import LintContext
 from jwflint.checks.bot import evaluate, restricts_to_bot
@@ -153,24 +153,6 @@ def find_status(workflow: Workflow, catalogue: Catalogue, spec: str) -> Status |
     return next((s for s in statuses if s.raw_id.strip() == text or str(s.step_id) == text), None)
 
 
-def preferred_target(ctx: LintContext, statuses: list[Status], bucket: str) -> Status:
-    """The status a bot transition should enter among those playing a role.
-
-    The catalogue's own mapping first, then the bucket's most typical name (Resolved before Done
-    before Closed: a bot resolves, and closing is the customer's or a timer's), then document order.
-    """
-    rank = {normalise_name(word): index for index, word in enumerate(SYNONYMS.get(bucket, ()))}
-
-    def key(item: tuple[int, Status]) -> tuple[bool, int, int]:
-        position, status = item
-        assignment = ctx.buckets.by_step.get(status.step_id) if status.step_id is not None else None
-        names = (ctx.buckets.status_name(status), status.name)
-        best = min((rank.get(normalise_name(n), len(rank)) for n in names if n), default=len(rank))
-        return (assignment is None or assignment.guessed, best, position)
-
-    return min(enumerate(statuses), key=key)[1]
-
-
 def bot_can_enter(ctx: LintContext, steps: frozenset[int]) -> str | None:
     """The label of a transition the bot can use to enter ``steps`` from any status, or None."""
     entries = entering(ctx.workflow, steps)
@@ -233,7 +215,7 @@ def plan(
             if not role.statuses:
                 result.manual.append(manual.missing_status(bucket, None, no_role_message(bucket)))
                 continue
-            target, steps = preferred_target(ctx, role.statuses, role.fallback or bucket), role.steps
+            target, steps = ctx.buckets.preferred(role.statuses, role.fallback or bucket), role.steps
         served_by = bot_can_enter(ctx, steps) if only_missing else None
         if served_by is not None:
             result.served.append(f"{BUCKET_TITLES[bucket]}: the bot can already use {served_by}")
