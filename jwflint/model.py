@@ -55,7 +55,7 @@ class Function:
 
 @dataclass(eq=False)
 class ConditionGroup:
-    """``<conditions type="AND|OR">``; a group without a type has one child and acts as AND."""
+    """``<conditions type="AND|OR">``; OSWorkflow evaluates any type other than "AND" as OR."""
 
     operator: str
     items: list[Function | ConditionGroup]
@@ -405,7 +405,9 @@ class _Builder:
                 items.append(self._conditions(child))
             elif child.tag == "condition":
                 items.append(self._function(child, "condition"))
-        operator = (element.get("type") or "AND").strip().upper()
+        # OSWorkflow's passesConditions treats exactly "AND" as AND and anything else (no type
+        # included) as OR; Jira writes an untyped group only around a single condition.
+        operator = "AND" if (element.get("type") or "").strip() == "AND" else "OR"
         return ConditionGroup(operator=operator, items=items, element=element)
 
     def _functions(self, container: etree._Element, kind: str) -> list[Function]:

@@ -315,3 +315,11 @@ def test_transitions_of_and_status_of_step() -> None:
     assert workflow.status_of_step(2).name == "Done"
     assert workflow.status_of_step(None) is None
     assert workflow.status_of_step(99) is None
+
+
+@pytest.mark.parametrize(("type_attribute", "operator"), [(' type="AND"', "AND"), (' type="OR"', "OR"), ("", "OR")])
+def test_condition_group_operator_follows_osworkflow(type_attribute: str, operator: str) -> None:
+    # AbstractWorkflow.passesConditions: exactly "AND" is AND; anything else, no type included, is OR.
+    text = WORKFLOW.replace('<conditions type="OR">', f"<conditions{type_attribute}>", 1)
+    resolve = model(text).transitions[2]
+    assert resolve.conditions is not None and resolve.conditions.operator == operator
