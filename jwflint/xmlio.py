@@ -67,7 +67,7 @@ class Document:
     _lines: list[bytes] | None = field(default=None, repr=False)
     _by_line: dict[str, dict[int, list[etree._Element]]] = field(default_factory=dict, repr=False)
     _start_tags: dict[str, dict[etree._Element, int] | None] = field(default_factory=dict, repr=False)
-    _newlines: list[int] | None = field(default=None, repr=False)
+    _newlines: list[int] | None = field(default=None, repr=False)  # newlines before each 64 KB block
     _masked: tuple[list[int], list[int]] | None = field(default=None, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
@@ -95,24 +95,37 @@ class Document:
         if tag not in self._start_tags:
             elements = list(self.root.iter(tag))
             pattern = re.compile(b"<" + re.escape(written_name(element).encode()) + rb"(?=[\s/>])")
-            hits = [match.start() for match in pattern.finditer(self.data) if not self._is_masked(match.start())]
+            hits = [match.start() for match in pattern.finditer(self.data)]
+            if self._masked_spans()[0]:
+                hits = [hit for hit in hits if not self._is_masked(hit)]
             # A mismatch (a UTF-16 file, mixed namespace prefixes) falls back to lxml's lines.
             self._start_tags[tag] = dict(zip(elements, hits, strict=True)) if len(hits) == len(elements) else None
         return self._start_tags[tag]
 
-    def _is_masked(self, offset: int) -> bool:
+    def _masked_spans(self) -> tuple[list[int], list[int]]:
         if self._masked is None:
             spans = [match.span() for match in _MASKED.finditer(self.data)]
             self._masked = ([start for start, _ in spans], [end for _, end in spans])
-        starts, ends = self._masked
+        return self._masked
+
+    def _is_masked(self, offset: int) -> bool:
+        starts, ends = self._masked_spans()
         index = bisect.bisect_right(starts, offset) - 1
         return index >= 0 and offset < ends[index]
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
+        # Newlines are counted in C: per 64 KB block once (the index), then within one block per
+        # finding. Indexing every newline in Python cost more than the findings on most files.
         if self._newlines is None:
-            self._newlines = [match.start() for match in re.finditer(b"\n", self.data)]
-        line = bisect.bisect_right(self._newlines, offset)
-        line_start = self._newlines[line - 1] + 1 if line else 0
+            data = self.data
+            counts, total = [0], 0
+            for start in range(0, len(data), _BLOCK):
+                total += data.count(b"\n", start, start + _BLOCK)
+                counts.append(total)
+            self._newlines = counts
+        line_start = self.data.rfind(b"\n", 0, offset) + 1
+        block = line_start // _BLOCK
+        line = self._newlines[block] + self.data.count(b"\n", block * _BLOCK, line_start)
         return (line + 1, _char_column(self.data[line_start:offset], offset - line_start))
 
     def _position_from_sourceline(self, element: etree._Element) -> tuple[int, int]:
@@ -159,6 +172,7 @@ class Document:
 
 
 # Where "<tag" is not markup: comments, CDATA sections and processing instructions.
+_BLOCK = 1 << 16
 _MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
 
 
