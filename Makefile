@@ -25,17 +25,29 @@ system-deps:
 	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	  else echo "note: Graphviz 'dot' is missing; SVG/PNG/PDF rendering will be unavailable"; fi; }
 
+# The main job on a bundled service-desk workflow (its catalogue: fixtures/demo/.jwflint.yaml):
+# what the bot lacks, the patched workflow that adds it, and pictures of both.
 demo: $(STAMP) system-deps
-	@mkdir -p $(OUT)
-	@echo "== jwflint lint $(DEMO)"
+	@rm -rf $(OUT) && mkdir -p $(OUT)
+	@echo "== 1. jwflint lint $(DEMO): what the bot still lacks"
 	-$(BIN)/jwflint lint $(DEMO)
-	@echo "== jwflint render $(DEMO) -o $(OUT)/service_desk.svg (and .html)"
-	@if command -v dot >/dev/null 2>&1; then $(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.svg; \
+	@echo
+	@echo "== 2. jwflint patch bot: bot-only Any status -> Resolved / In Progress / Reopened"
+	$(BIN)/jwflint patch bot $(DEMO) -o $(OUT)/service_desk.patched.xml --render $(OUT)/service_desk.patch.html
+	@echo
+	@echo "== 3. the patch (only added lines):"
+	-@diff -u $(DEMO) $(OUT)/service_desk.patched.xml | head -n 60
+	@echo "   ... (whole patch: $(OUT)/service_desk.patched.xml)"
+	@echo
+	@echo "== 4. jwflint lint on the patched workflow"
+	-$(BIN)/jwflint lint --config fixtures/demo/.jwflint.yaml $(OUT)/service_desk.patched.xml
+	@echo
+	@echo "== 5. diagrams and report"
+	@if command -v dot >/dev/null 2>&1; then \
+	  $(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.svg && echo "wrote $(OUT)/service_desk.svg"; \
 	  else echo "note: Graphviz 'dot' is missing: no SVG (the HTML report says so)"; fi
 	$(BIN)/jwflint render $(DEMO) -o $(OUT)/service_desk.html
-	@echo "== jwflint patch bot $(DEMO) -o $(OUT)/service_desk.patched.xml --render $(OUT)/service_desk.patch.html"
-	$(BIN)/jwflint patch bot $(DEMO) -o $(OUT)/service_desk.patched.xml --render $(OUT)/service_desk.patch.html
-	@echo "   open $(OUT)/service_desk.html and $(OUT)/service_desk.patch.html"
+	@echo "wrote $(OUT)/service_desk.html (diagram + findings) and $(OUT)/service_desk.patch.html (the patch, before/after)"
 
 # Tests over ../shared/corpus-bulk (hundreds of files) are marked `bulk` and run when CI is set.
 PYTEST_SELECT := $(if $(CI),,-m "not bulk")
