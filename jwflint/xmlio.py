@@ -77,11 +77,48 @@ class Document:
     def position(self, element: etree._Element) -> tuple[int, int]:
         """1-based (line, column) of the element's start tag in the original file."""
         if isinstance(element.tag, str):
+            quick = self._position_on_its_line(element)
+            if quick is not None:
+                return quick
             offsets = self._start_tag_offsets(element)
             offset = offsets.get(element) if offsets is not None else None
             if offset is not None:
                 return self._line_and_column(offset)
         return self._position_from_sourceline(element)
+
+    def _position_on_its_line(self, element: etree._Element) -> tuple[int, int] | None:
+        """The common case in one line's work: a start tag alone on the line lxml names.
+
+        lxml gives the line on which a start tag *ends*. When that line holds exactly one
+        ``<tag`` and no ``>`` before it, no same-tag start tag that began on an earlier line
+        ends there, so the element is the one at that ``<tag``. Anything else (a split start
+        tag, several on a line, lines past lxml's 65535 limit, comments or CDATA that could hide
+        a ``<tag``, the first parsed line after stripped whitespace) takes the exact scan.
+        """
+        sourceline = element.sourceline
+        if not sourceline or sourceline >= _LXML_LINE_LIMIT or sourceline == 1 or self._hides_tags():
+            return None
+        lines = self._text_lines()
+        line_no = sourceline + self.leading_lines
+        if line_no > len(lines):
+            return None
+        line = lines[line_no - 1]
+        name = written_name(element).encode()
+        opener = b"<" + name
+        hit = line.find(opener)
+        if hit < 0 or b">" in line[:hit] or not _ends_name(line, hit + len(opener)):
+            return None
+        if any(_ends_name(line, later + len(opener)) for later in _find_all(line, opener, hit + 1)):
+            return None
+        return (line_no, _char_column(line[:hit], hit))
+
+    def _hides_tags(self) -> bool:
+        """A comment, CDATA section or processing instruction after the prolog could hide a ``<tag``."""
+        starts, _ = self._masked_spans()
+        if not starts:
+            return False
+        root = _ROOT_START.search(self.data)
+        return root is None or starts[-1] > root.start()
 
     def _start_tag_offsets(self, element: etree._Element) -> dict[etree._Element, int] | None:
         """Byte offset of every start tag of the element's tag, or None when they cannot be matched.
@@ -174,6 +211,24 @@ class Document:
 # Where "<tag" is not markup: comments, CDATA sections and processing instructions.
 _BLOCK = 1 << 16
 _MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_LXML_LINE_LIMIT = 65535  # libxml2 stores element line numbers in 16 bits
+
+
+def _ends_name(line: bytes, index: int) -> bool:
+    """A tag name ends at ``index``: whitespace, ``/``, ``>`` or the end of the line follows."""
+    return index >= len(line) or line[index : index + 1] in (b" ", b"\t", b"\r", b"/", b">")
+
+
+def _find_all(line: bytes, needle: bytes, start: int) -> list[int]:
+    hits = []
+    index = line.find(needle, start)
+    while index >= 0:
+        hits.append(index)
+        index = line.find(needle, index + 1)
+    return hits
 
 
 def written_name(element: etree._Element) -> str:
