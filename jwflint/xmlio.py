@@ -67,7 +67,7 @@ class Document:
     _lines: list[bytes] | None = field(default=None, repr=False)
     _by_line: dict[str, dict[int, list[etree._Element]]] = field(default_factory=dict, repr=False)
     _start_tags: dict[str, dict[etree._Element, int] | None] = field(default_factory=dict, repr=False)
-    _newlines: list[int] | None = field(default=None, repr=False)  # newlines before each 64 KB block
+    _newlines: list[int] | None = field(default=None, repr=False)  # newlines before each 4 KB block
     _masked: tuple[list[int], list[int]] | None = field(default=None, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
@@ -151,7 +151,7 @@ class Document:
         return index >= 0 and offset < ends[index]
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
-        # Newlines are counted in C: per 64 KB block once (the index), then within one block per
+        # Newlines are counted in C: per 4 KB block once (the index), then within one block per
         # finding. Indexing every newline in Python cost more than the findings on most files.
         if self._newlines is None:
             data = self.data
@@ -209,7 +209,7 @@ class Document:
 
 
 # Where "<tag" is not markup: comments, CDATA sections and processing instructions.
-_BLOCK = 1 << 16
+_BLOCK = 1 << 12
 _MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
 
 
