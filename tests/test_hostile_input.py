@@ -260,7 +260,9 @@ def test_stdin_dash_lints_the_piped_workflow() -> None:
     run = invoke(["lint", "--select", "dangling-step-reference", "-"], stdin=GOOD.read_bytes())
     assert run.code == 0
     assert run.stdout.startswith("1 file(s) linted")
-    failing = FIXTURES / "rules" / "dangling-step-reference" / "fail.xml"
+    # A copy beside the others: findings sort by path, and the checkout may live anywhere.
+    failing = tmp_path / "d-dangling.xml"
+    failing.write_bytes((FIXTURES / "rules" / "dangling-step-reference" / "fail.xml").read_bytes())
     run = invoke(["lint", "--select", "dangling-step-reference", "-"], stdin=failing.read_bytes())
     assert run.code == 1
     assert run.findings()[0]["file"] == "-"
@@ -280,7 +282,9 @@ def test_a_failing_file_does_not_stop_the_next(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     hostile = tmp_path / "b-laughs.xml"
     hostile.write_bytes((BAD / "billion-laughs.xml").read_bytes())
-    failing = FIXTURES / "rules" / "dangling-step-reference" / "fail.xml"
+    # A copy beside the others: findings sort by path, and the checkout may live anywhere.
+    failing = tmp_path / "d-dangling.xml"
+    failing.write_bytes((FIXTURES / "rules" / "dangling-step-reference" / "fail.xml").read_bytes())
     run = invoke(
         ["lint", "--format", "json", "--select", "dangling-step-reference", empty, hostile, tmp_path / "c.xml", failing]
     )
