@@ -167,6 +167,12 @@ def write_output(text: str, output: str | None) -> None:
     write_atomic(Path(output), text.encode("utf-8"))
 
 
+def _current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write via a temporary file in the same folder, fsync, then rename: never a half-written file."""
     if path.is_symlink():
@@ -191,8 +197,14 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
+        if mode is None:
+            # mkstemp creates 0600; a replaced file keeps its mode, a new one gets the usual
+            # permissions (0666 less the umask), like any file the user's tools write.
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except OSError:
+                mode = 0o666 & ~_current_umask()
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except OSError as error:
         with contextlib.suppress(OSError):

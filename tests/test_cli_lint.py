@@ -6,6 +6,7 @@ import json
 import os
 import pty
 import re
+import stat
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -371,3 +372,15 @@ def test_findings_carry_the_subject() -> None:
     run = invoke(["lint", "--format", "json", "--select", "duplicate-status-id", folder / "fail.xml"])
     finding = json.loads(run.stdout)["findings"][0]
     assert (finding["status"], finding["transition"]) == ("Reopened", None)
+
+
+def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    # The atomic writer's temporary file is 0600; the report must not stay private to its writer.
+    out = tmp_path / "report.json"
+    umask = os.umask(0o022)
+    try:
+        run = invoke(["lint", "--format", "json", "-o", str(out), str(GOOD)])
+    finally:
+        os.umask(umask)
+    assert run.code in (0, 1) and json.loads(out.read_text())["files"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
