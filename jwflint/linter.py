@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwflint import model as model_module
-from jwflint.checks.base import LintContext, Problem
+from jwflint.checks.base import LintContext
 from jwflint.checks.structure import INPUT, InputFailure
 from jwflint.config import Config
-from jwflint.errors import InputError
+from jwflint.errors import ConfigError, InputError
 from jwflint.findings import Finding, Severity, sort_findings
 from jwflint.model import Workflow
 from jwflint.rules import Rule, bundled_pack_paths, load_pack
@@ -39,15 +39,13 @@ class FileResult:
         }
 
 
-def load_rules(config: Config, extra_packs: tuple[str, ...] = (), profile: str | None = None) -> list[Rule]:
-    """Bundled packs, then the config's and the command line's, filtered by profile and selection."""
+def load_rules(config: Config, extra_packs: tuple[str, ...] = ()) -> list[Rule]:
+    """Bundled packs, then the config's and the command line's; active_rules() does the selecting."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in [*map(str, bundled_pack_paths()), *config.packs, *extra_packs]:
         for rule in load_pack(path):
             if rule.id in seen:
-                from jwflint.errors import ConfigError
-
                 raise ConfigError(f"{rule.source}: rule id {rule.id!r} is already defined at {seen[rule.id]}")
             seen[rule.id] = rule.source
             rules.append(rule)
@@ -150,7 +148,7 @@ class Engine:
                 column=failure.column,
                 rule=rule.id,
                 severity=Severity.ERROR,
-                message=_message(rule, problem),
+                message=rule.message_for(problem),
                 workflow=model_module.workflow_name(path),
             )
             for problem in rule.check.function(failure, rule.args, None)
@@ -181,7 +179,7 @@ class Engine:
                             column=column,
                             rule=rule.id,
                             severity=severity,
-                            message=_message(rule, problem),
+                            message=rule.message_for(problem),
                             status=problem.status,
                             transition=problem.transition,
                             fixable=problem.fixable and rule.fixable,
@@ -201,15 +199,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _message(rule: Rule, problem: Problem) -> str:
-    if rule.message is None:
-        return problem.message
-    try:
-        return rule.message.format(message=problem.message, **problem.values)
-    except (KeyError, IndexError, ValueError):
-        return problem.message
 
 
 def expand_paths(paths: list[str]) -> list[str]:

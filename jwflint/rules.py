@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.checks import CHECKS
-from jwflint.checks.base import Arg, Check
+from jwflint.checks.base import Arg, Check, Problem
 from jwflint.errors import ConfigError
 from jwflint.findings import Severity
 from jwflint.resources import rules_dir
@@ -52,6 +52,15 @@ class Rule:
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+    def message_for(self, problem: Problem) -> str:
+        """The rule's message template filled with the problem's values, or the check's own message."""
+        if self.message is None:
+            return problem.message
+        try:
+            return self.message.format(message=problem.message, **problem.values)
+        except (KeyError, IndexError, ValueError):
+            return problem.message
 
 
 def bundled_pack_paths() -> list[Path]:

@@ -21,7 +21,6 @@ from jwflint.checks.config_checks import CONFIG, SuppressionUse
 from jwflint.config import Config, Suppression
 from jwflint.errors import ConfigError
 from jwflint.findings import Finding
-from jwflint.linter import _message as rule_message
 from jwflint.model import workflow_name
 from jwflint.resources import rules_dir
 from jwflint.rules import Rule, load_pack
@@ -148,7 +147,7 @@ def stale_findings(config: Config, uses: Iterable[SuppressionUse]) -> list[Findi
                     column=_column(suppression.path, suppression.line),
                     rule=rule.id,
                     severity=severity,
-                    message=rule_message(rule, problem),
+                    message=rule.message_for(problem),
                     status=problem.status,
                     transition=problem.transition,
                     workflow=suppression.workflow,
