@@ -1,20 +1,27 @@
-"""The workflow as a networkx MultiDiGraph of statuses and transitions, with the queries rules need.
+"""The workflow as a graph of statuses and transitions, with the queries rules need.
 
 Nodes are step ids plus two virtual nodes: START (the create transition leaves from it) and
 ANY, the "Any status" node from which global transitions leave. Keeping global transitions
 on ANY instead of copying them onto every status keeps the graph linear in the size of the
 workflow; the queries below treat an ANY edge as available from every status.
+
+The edges are kept as adjacency lists, which is all the rules' queries read, and
+``WorkflowGraph.graph`` turns them into a networkx MultiDiGraph on first use. networkx
+costs ~75 ms to import and ~1 us per edge to build, so ``jwflint lint`` (run by pre-commit on
+every commit) never pays for it; analyses that want networkx's algorithms get the same graph.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from jwflint import jira
 from jwflint.model import GLOBAL, INITIAL, Status, Transition, Workflow
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 START = "start"
 ANY = "any"
@@ -23,40 +30,66 @@ ANY = "any"
 class WorkflowGraph:
     def __init__(self, workflow: Workflow) -> None:
         self.workflow = workflow
-        graph = nx.MultiDiGraph()
-        graph.add_node(START)
-        graph.add_node(ANY)
-        graph.add_nodes_from(
-            (status.step_id, {"status": status}) for status in workflow.statuses if status.step_id is not None
-        )
         self._local_out: dict[int, list[tuple[Transition, int]]] = {}
         self._global: list[Transition] = []
-        edges: list[tuple[object, object, dict[str, Transition]]] = []
+        self._initial: list[int] = []
+        # (source node, target node, transition) in document order: the MultiDiGraph's edges.
+        self._edges: list[tuple[object, object, Transition]] = []
+        self._nx: nx.MultiDiGraph | None = None
+        edges = self._edges
+        steps = workflow.steps_by_id
         for transition in workflow.transitions:
-            data = {"transition": transition}
-            for target in self._targets(transition):
-                if transition.kind == INITIAL:
+            targets = self._targets(transition, steps)
+            if not targets:
+                if transition.kind == GLOBAL:
+                    self._global.append(transition)
+                continue
+            kind = transition.kind
+            for target in targets:
+                if kind == INITIAL:
                     # A new issue has no step to stay in (the model reports step -1 here); an
                     # edge would add a phantom node -1 to the graph.
                     if target != jira.STAY:
-                        edges.append((START, target, data))
-                elif transition.kind == GLOBAL:
-                    edges.append((ANY, ANY if target == jira.STAY else target, data))
+                        edges.append((START, target, transition))
+                        self._initial.append(target)
+                elif kind == GLOBAL:
+                    edges.append((ANY, ANY if target == jira.STAY else target, transition))
                 else:
                     for source in transition.sources:
                         resolved = source if target == jira.STAY else target
-                        edges.append((source, resolved, data))
+                        edges.append((source, resolved, transition))
                         self._local_out.setdefault(source, []).append((transition, resolved))
-            if transition.kind == GLOBAL:
+            if kind == GLOBAL:
                 self._global.append(transition)
-        # One bulk call: per-edge add_edge costs a dict lookup chain each time.
-        graph.add_edges_from(edges)
-        self.graph = graph
 
-    def _targets(self, transition: Transition) -> list[int]:
-        targets = [] if transition.target is None else [transition.target]
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx MultiDiGraph: nodes START, ANY and every step id (data ``status``), one edge
+        per way a transition can be taken (data ``transition``). Built on first use."""
+        if self._nx is None:
+            import networkx as nx
+
+            graph = nx.MultiDiGraph()
+            graph.add_node(START)
+            graph.add_node(ANY)
+            graph.add_nodes_from(
+                (status.step_id, {"status": status})
+                for status in self.workflow.statuses
+                if status.step_id is not None
+            )
+            # One bulk call: per-edge add_edge costs a dict lookup chain each time.
+            graph.add_edges_from((source, target, {"transition": t}) for source, target, t in self._edges)
+            self._nx = graph
+        return self._nx
+
+    @staticmethod
+    def _targets(transition: Transition, steps: dict[int, Status]) -> list[int]:
+        target = transition.target
+        if not transition.conditional_targets:  # the common case: one result, no list to build
+            return [target] if target is not None and (target == jira.STAY or target in steps) else []
+        targets = [] if target is None else [target]
         targets.extend(transition.conditional_targets)
-        return [t for t in targets if t == jira.STAY or t in self.workflow.steps_by_id]
+        return [t for t in targets if t == jira.STAY or t in steps]
 
     @property
     def global_transitions(self) -> list[Transition]:
@@ -85,7 +118,7 @@ class WorkflowGraph:
         return [t for t in self._global if t.target in targets]
 
     def initial_targets(self) -> list[int]:
-        return [to for _, to in self.graph.out_edges(START)]
+        return list(self._initial)
 
     def reachable(self) -> set[int]:
         """Step ids reachable from the create transition."""

@@ -115,7 +115,7 @@ def lint_parallel(
     global _worker_cache
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    import jwflint.graph  # noqa: F401  (networkx: imported once here, not once per forked worker)
+    import jwflint.graph  # noqa: F401  (imported once here, not once per forked worker)
 
     for path in files:
         cache.engine_for(path)
