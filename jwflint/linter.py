@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwflint import model as model_module
-from jwflint.checks.base import LintContext
+from jwflint.checks.base import LintContext, Problem
 from jwflint.checks.structure import INPUT, InputFailure
 from jwflint.config import Config
 from jwflint.errors import ConfigError, InputError
@@ -163,31 +163,32 @@ class Engine:
         )
         ignored = self.config.ignored_for(workflow.path) if self.config.per_path_ignores else set()
         findings: list[Finding] = []
-        document = workflow.document
         for rule in self.rules:
-            if rule.id in ignored or rule.pack in ignored:
+            if ignored and (rule.id in ignored or rule.pack in ignored):
                 continue
-            override = self.config.severity.get(rule.id)
+            check, args = rule.check.function, rule.args
+            # The hot loop: every transition-scoped rule runs once per transition.
             for target in rule.selector.select(ctx):
-                for problem in rule.check.function(target, rule.args, ctx):
-                    severity = override or min(rule.severity, problem.severity or rule.severity)
-                    line, column = document.position(problem.element) if problem.element is not None else (1, 1)
-                    findings.append(
-                        Finding(
-                            file=workflow.path,
-                            line=line,
-                            column=column,
-                            rule=rule.id,
-                            severity=severity,
-                            message=rule.message_for(problem),
-                            status=problem.status,
-                            transition=problem.transition,
-                            fixable=problem.fixable and rule.fixable,
-                            workflow=workflow.name,
-                            hint=problem.hint or rule.docs.get("how_to_fix", ""),
-                        )
-                    )
+                for problem in check(target, args, ctx):
+                    findings.append(self._finding(rule, problem, workflow))
         return sort_findings(findings)
+
+    def _finding(self, rule: Rule, problem: Problem, workflow: Workflow) -> Finding:
+        severity = self.config.severity.get(rule.id) or min(rule.severity, problem.severity or rule.severity)
+        line, column = workflow.document.position(problem.element) if problem.element is not None else (1, 1)
+        return Finding(
+            file=workflow.path,
+            line=line,
+            column=column,
+            rule=rule.id,
+            severity=severity,
+            message=rule.message_for(problem),
+            status=problem.status,
+            transition=problem.transition,
+            fixable=problem.fixable and rule.fixable,
+            workflow=workflow.name,
+            hint=problem.hint or rule.docs.get("how_to_fix", ""),
+        )
 
 
 @contextmanager

@@ -8,7 +8,6 @@ each value is a literal or a list (any of). Names compare case- and punctuation-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from jwflint import jira
@@ -25,17 +24,20 @@ class Selector:
     scope: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def select(self, ctx: LintContext) -> Iterator[object]:
+    def select(self, ctx: LintContext) -> list[object]:
+        """The selected subjects in document order. Most rules select every transition or
+        status: then the workflow's own list is returned, with no per-item work."""
         if self.scope == WORKFLOW:
-            yield ctx.workflow
-        elif self.scope == STATUS:
-            for status in ctx.workflow.statuses:
-                if self._status_matches(status, ctx):
-                    yield status
-        elif self.scope == TRANSITION:
-            for transition in ctx.workflow.transitions:
-                if self._transition_matches(transition, ctx):
-                    yield transition
+            return [ctx.workflow]
+        if self.scope == STATUS:
+            if not self.filters:
+                return ctx.workflow.statuses  # type: ignore[return-value]
+            return [status for status in ctx.workflow.statuses if self._status_matches(status, ctx)]
+        if self.scope == TRANSITION:
+            if not self.filters:
+                return ctx.workflow.transitions  # type: ignore[return-value]
+            return [t for t in ctx.workflow.transitions if self._transition_matches(t, ctx)]
+        return []
 
     def _status_matches(self, status: Status, ctx: LintContext) -> bool:
         f = self.filters
