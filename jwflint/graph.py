@@ -29,7 +29,10 @@ ANY = "any"
 
 class WorkflowGraph:
     def __init__(self, workflow: Workflow) -> None:
-        self.workflow = workflow
+        # The statuses, not the workflow: the workflow caches its graph, and a graph that pointed
+        # back would make a reference cycle that only the cyclic GC can free (see linter._gc_paused).
+        self._statuses = workflow.statuses
+        self._steps = workflow.steps_by_id
         self._local_out: dict[int, list[tuple[Transition, int]]] = {}
         self._global: list[Transition] = []
         self._initial: list[int] = []
@@ -37,7 +40,7 @@ class WorkflowGraph:
         self._edges: list[tuple[object, object, Transition]] = []
         self._nx: nx.MultiDiGraph | None = None
         edges = self._edges
-        steps = workflow.steps_by_id
+        steps = self._steps
         for transition in workflow.transitions:
             targets = self._targets(transition, steps)
             if not targets:
@@ -74,7 +77,7 @@ class WorkflowGraph:
             graph.add_node(ANY)
             graph.add_nodes_from(
                 (status.step_id, {"status": status})
-                for status in self.workflow.statuses
+                for status in self._statuses
                 if status.step_id is not None
             )
             # One bulk call: per-edge add_edge costs a dict lookup chain each time.
@@ -106,7 +109,7 @@ class WorkflowGraph:
             target = transition.target
             if target == jira.STAY:
                 result.append((transition, step_id))
-            elif target is not None and target != step_id and target in self.workflow.steps_by_id:
+            elif target is not None and target != step_id and target in self._steps:
                 result.append((transition, target))
         return result
 
@@ -128,7 +131,7 @@ class WorkflowGraph:
         globals_added = False
         while queue:
             step = queue.popleft()
-            if step in seen or step not in self.workflow.steps_by_id:
+            if step in seen or step not in self._steps:
                 continue
             seen.add(step)
             for _, to in self._local_out.get(step, ()):
@@ -143,7 +146,7 @@ class WorkflowGraph:
 
     def dead_ends(self, statuses: Iterable[Status]) -> list[Status]:
         """Statuses with no transition to another status."""
-        global_targets = {t.target for t in self._global if t.target in self.workflow.steps_by_id}
+        global_targets = {t.target for t in self._global if t.target in self._steps}
         result = []
         for status in statuses:
             step = status.step_id
