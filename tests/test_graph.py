@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from jwflint import jira
 from jwflint.graph import ANY, START, WorkflowGraph
 from jwflint.model import GLOBAL, INITIAL, Workflow
+from jwflint.model import build as build_model
 from jwflint.xmlio import parse
 
 from .conftest import corpus_files
@@ -165,3 +168,37 @@ def test_corpus_graph_matches_its_model(path: Path) -> None:
     reachable = graph.reachable()
     assert reachable <= set(workflow.steps_by_id)
     assert graph.initial_targets()[0] in reachable
+
+
+def test_networkx_graph_matches_the_queries_on_the_corpus() -> None:
+    # The rules answer from adjacency lists; the networkx MultiDiGraph built on demand must
+    # hold the same edges: local ones per source, global ones once from ANY, create from START.
+    for path in corpus_files():
+        document = parse(str(path), path.read_bytes())
+        if document.root.tag != "workflow":
+            continue
+        graph = build_model(document).graph()
+        nx_graph = graph.graph
+        assert sorted(to for _, to in nx_graph.out_edges(START)) == sorted(graph.initial_targets())
+        for step in graph._steps:
+            local = sorted((t.label, to) for t, to in graph._local_out.get(step, ()))
+            assert sorted((d["transition"].label, to) for _, to, d in nx_graph.out_edges(step, data=True)) == local
+        assert {d["transition"].label for _, _, d in nx_graph.out_edges(ANY, data=True)} == {
+            t.label for t in graph.global_transitions if graph._targets(t, graph._steps)
+        }
+
+
+def test_lint_never_imports_networkx() -> None:
+    # networkx takes ~75 ms to import; pre-commit runs `jwflint lint` on every commit.
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "demo" / "service_desk.xml"
+    code = (
+        "import sys\n"
+        "from jwflint.cli import main\n"
+        "try:\n"
+        f"    main(['lint', {str(sample)!r}, '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('NETWORKX', 'networkx' in sys.modules, file=sys.stderr)\n"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "NETWORKX False" in process.stderr, process.stderr
