@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
 
 from jwflint import jira
 from jwflint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
-from jwflint.model import Function, Status, Transition, Workflow
+from jwflint.model import ConditionGroup, Function, Status, Transition, Workflow
 
 # Top-level OSWorkflow 2.8 sections that Jira's editor never writes.
 _TOP_LEVEL = {
@@ -89,6 +88,30 @@ def unusual_osworkflow(workflow: Any, args: dict[str, Any], ctx: LintContext) ->
         )
 
 
+def _flatten(group: ConditionGroup, out: list[Function]) -> None:
+    for item in group.items:
+        if isinstance(item, ConditionGroup):
+            _flatten(item, out)
+        else:
+            out.append(item)
+
+
+def transition_functions(transition: Transition) -> list[Function]:
+    """The transition's conditions (depth first), validators and post-functions, in that order.
+
+    The same sequence as chaining ``iter_conditions()`` with the two lists, built as one list:
+    several per-transition checks walk it, and nested generators cost more than the walk itself.
+    """
+    group = transition.conditions
+    if group is None:
+        return transition.validators + transition.post_functions
+    functions: list[Function] = []
+    _flatten(group, functions)
+    functions += transition.validators
+    functions += transition.post_functions
+    return functions
+
+
 def _script_name(function: Function) -> str:
     canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
     return jira.short_class(canned) if canned else function.short_name
@@ -105,18 +128,26 @@ def is_disabled_script(function: Function) -> bool:
     )
 
 
-def disabled_script(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    for function in chain(transition.iter_conditions(), transition.validators, transition.post_functions):
-        if not is_disabled_script(function):
+def disabled_script(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
+    problems: list[Problem] = []
+    disabled = jira.ARG_DISABLED
+    for function in transition_functions(transition):
+        # Without a "disabled" arg a function cannot be switched off: one dict lookup rules out
+        # nearly every function before the string tests of is_disabled_script.
+        if disabled not in function.args or not is_disabled_script(function):
             continue
         kind = _KINDS.get(function.kind, function.kind)
-        yield Problem(
-            f"transition {transition.label} has a disabled ScriptRunner {kind} ({_script_name(function)}): it "
-            "does not run; delete it, or enable it again if it is still needed",
-            function.element,
-            transition=transition.label,
-            values={"kind": kind, "script": _script_name(function)},
+        script = _script_name(function)
+        problems.append(
+            Problem(
+                f"transition {transition.label} has a disabled ScriptRunner {kind} ({script}): it "
+                "does not run; delete it, or enable it again if it is still needed",
+                function.element,
+                transition=transition.label,
+                values={"kind": kind, "script": script},
+            )
         )
+    return problems
 
 
 CHECKS = [

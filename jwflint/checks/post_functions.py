@@ -9,8 +9,9 @@ first among the built-ins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from lxml import etree
@@ -90,77 +91,144 @@ def _missing(transition: Transition, missing: list[str], present: dict[str, Func
     )
 
 
-def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    if transition.result_element is None:
-        return  # missing-result reports it: there is nowhere for post-functions to run
-    weight, required = _INITIAL if transition.kind == INITIAL else _OTHER
+def _is_event_id(event: str | None) -> bool:
+    """Whether FireIssueEventFunction can read eventTypeId as a number (parse_id after stripping)."""
+    if event and event.isascii() and event.isdigit():
+        return True  # the usual "13": no need to strip and parse
+    return parse_id((event or "").strip()) is not None
+
+
+def _duplicated(transition: Transition, function: Function) -> Problem:
     label = transition.label
-    first: dict[str, Function] = {}
-    runs: list[Function] = []  # the first occurrence of each built-in, in the order they run
+    return Problem(
+        f"transition {label} runs {describe(function.class_name)} twice: delete the second one "
+        "(Jira runs each built-in post-function exactly once)",
+        function.element,
+        transition=label,
+        values={"function": jira.short_class(function.class_name), "problem": "duplicated"},
+    )
+
+
+def _out_of_order(
+    transition: Transition, first: dict[str, Function], culprit: Function, weight: dict[str, int]
+) -> Problem:
+    label = transition.label
+    expected = [c for c in weight if c in first]
+    return Problem(
+        f"transition {label} runs Jira's built-in post-functions out of order "
+        f"({_arrow(first)}): reorder them to {_arrow(expected)}; "
+        "app post-functions may stay where they are",
+        culprit.element,
+        transition=label,
+        fixable=True,
+        # Jira still runs all of them; the order only changes what is stored and what the
+        # event carries, so this is a warning even though missing ones are errors.
+        severity=Severity.WARNING,
+        values={"function": jira.short_class(culprit.class_name), "problem": "out of order"},
+    )
+
+
+def _no_event(transition: Transition, function: Function) -> Problem:
+    label = transition.label
+    text = (function.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
+    # FireIssueEventFunction fires nothing without an eventTypeId and throws on a non-number.
+    problem = (
+        "has no eventTypeId, so it fires no event"
+        if not text
+        else (f"has eventTypeId {text!r}, which is not a number: the transition fails with an error")
+    )
+    return Problem(
+        f"transition {label}: {describe(jira.FIRE_ISSUE_EVENT)} {problem}; set "
+        f'<arg name="eventTypeId"> to an event id (13 = Generic Event)',
+        function.element,
+        transition=label,
+        values={"function": "FireIssueEventFunction", "problem": "missing eventTypeId"},
+    )
+
+
+_CLASS_NAME = attrgetter("class_name")
+
+
+@lru_cache(maxsize=1024)
+def _sound_event_position(classes: tuple[str, ...], initial: bool) -> int | None:
+    """The event function's position if the built-ins are sound (each once, all required, in order); else None.
+
+    A pure function of the class names, which come in a handful of shapes per run (Jira writes
+    the same sequence on most transitions): cached, it leaves one tuple and one lookup per
+    transition. A sound sequence has exactly one FireIssueEventFunction, required in both kinds.
+    """
+    weight, required = _INITIAL if initial else _OTHER
+    seen: set[str] = set()
+    highest = -1
+    for class_name in classes:
+        rank = weight.get(class_name)
+        if rank is None:
+            continue
+        if class_name in seen or rank < highest:
+            return None
+        seen.add(class_name)
+        highest = rank
+    if any(c not in seen for c in required):
+        return None
+    return classes.index(jira.FIRE_ISSUE_EVENT)
+
+
+def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
+    """Duplicated, missing and out-of-order built-ins, then event functions without a usable event."""
+    if transition.result_element is None:
+        return ()  # missing-result reports it: there is nowhere for post-functions to run
+    functions = transition.post_functions
+    initial = transition.kind == INITIAL
+    # Fast path for the usual transition: built-ins sound, and its one event function has an id.
+    event = _sound_event_position(tuple(map(_CLASS_NAME, functions)), initial)
+    if event is not None and _is_event_id(functions[event].args.get(jira.ARG_EVENT_TYPE_ID)):
+        return ()
+    return _post_function_problems(transition, _INITIAL if initial else _OTHER)
+
+
+def _post_function_problems(
+    transition: Transition, kind: tuple[dict[str, int], tuple[str, ...]]
+) -> list[Problem]:
+    """Every finding of standard-post-functions, from one pass over the post-functions."""
+    weight, required = kind
+    first: dict[str, Function] = {}  # the first occurrence of each built-in, in the order they run
+    duplicates: list[Function] = []
+    no_event: list[Function] = []
+    culprit: Function | None = None  # the first built-in that runs before one Jira ranks below it
+    highest = -1
     for function in transition.post_functions:
-        if function.class_name not in weight:
+        class_name = function.class_name
+        rank = weight.get(class_name)
+        if rank is None:
+            continue  # not a built-in of this kind of transition
+        # Every event function, duplicated or not (FIRE_ISSUE_EVENT is a built-in of both kinds).
+        if class_name == jira.FIRE_ISSUE_EVENT and not _is_event_id(function.args.get(jira.ARG_EVENT_TYPE_ID)):
+            no_event.append(function)
+        if class_name in first:
+            duplicates.append(function)
             continue
-        if function.class_name in first:
-            yield Problem(
-                f"transition {label} runs {describe(function.class_name)} twice: delete the second one "
-                "(Jira runs each built-in post-function exactly once)",
-                function.element,
-                transition=label,
-                values={"function": jira.short_class(function.class_name), "problem": "duplicated"},
-            )
-            continue
-        first[function.class_name] = function
-        runs.append(function)
-    missing = [c for c in required if c not in first]
-    if missing:
-        yield _missing(transition, missing, first)
-    ranks = [weight[f.class_name] for f in runs]
-    if ranks != sorted(ranks):
-        highest = -1
-        culprit = runs[0]
-        for function, rank in zip(runs, ranks, strict=True):
-            if rank < highest:
-                culprit = function
-                break
+        first[class_name] = function
+        # Ranks of distinct built-ins differ, so they are unsorted exactly when one is below an
+        # earlier one; the first such is the culprit, as a sort-and-compare would find.
+        if rank > highest:
             highest = rank
-        expected = [c for c in weight if c in first]
-        yield Problem(
-            f"transition {label} runs Jira's built-in post-functions out of order "
-            f"({_arrow([f.class_name for f in runs])}): reorder them to {_arrow(expected)}; "
-            "app post-functions may stay where they are",
-            culprit.element,
-            transition=label,
-            fixable=True,
-            # Jira still runs all of them; the order only changes what is stored and what the
-            # event carries, so this is a warning even though missing ones are errors.
-            severity=Severity.WARNING,
-            values={"function": jira.short_class(culprit.class_name), "problem": "out of order"},
-        )
-    for function in transition.post_functions:
-        if function.class_name != jira.FIRE_ISSUE_EVENT:
-            continue
-        event = function.args.get(jira.ARG_EVENT_TYPE_ID)
-        text = (event or "").strip()
-        if parse_id(text) is not None:
-            continue
-        # FireIssueEventFunction fires nothing without an eventTypeId and throws on a non-number.
-        problem = (
-            "has no eventTypeId, so it fires no event"
-            if not text
-            else (f"has eventTypeId {text!r}, which is not a number: the transition fails with an error")
-        )
-        yield Problem(
-            f"transition {label}: {describe(jira.FIRE_ISSUE_EVENT)} {problem}; set "
-            f'<arg name="eventTypeId"> to an event id (13 = Generic Event)',
-            function.element,
-            transition=label,
-            values={"function": "FireIssueEventFunction", "problem": "missing eventTypeId"},
-        )
+        elif culprit is None:
+            culprit = function
+    # Every required built-in is in the weight table: all of them present means none missing.
+    missing = [c for c in required if c not in first] if len(first) < len(weight) else None
+    problems = [_duplicated(transition, function) for function in duplicates]
+    if missing:
+        problems.append(_missing(transition, missing, first))
+    if culprit is not None:
+        problems.append(_out_of_order(transition, first, culprit, weight))
+    problems.extend(_no_event(transition, function) for function in no_event)
+    return problems
 
 
-def create_event(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+def create_event(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
     if transition.kind != INITIAL:
-        return
+        return ()  # one create transition per workflow: every other one returns here
+    problems: list[Problem] = []
     for function in transition.post_functions:
         if function.class_name != jira.FIRE_ISSUE_EVENT:
             continue
@@ -170,17 +238,20 @@ def create_event(transition: Transition, args: dict[str, Any], ctx: LintContext)
             continue  # a missing or broken id is standard-post-functions' finding
         custom = number >= jira.CUSTOM_ID_MIN
         name = "a custom event" if custom else jira.EVENT_NAMES.get(event, "an unknown event")
-        yield Problem(
-            f"the create transition {transition.label} fires event {event} ({name}), not "
-            "Issue Created (1): notification-scheme entries, listeners and automation rules for "
-            "Issue Created never run for new issues; set eventTypeId to 1"
-            + (" unless the custom event is meant to replace it" if custom else ""),
-            function.element,
-            transition=transition.label,
-            # A custom event on create is usually deliberate (its own mail template).
-            severity=Severity.INFO if custom else None,
-            values={"event": event},
+        problems.append(
+            Problem(
+                f"the create transition {transition.label} fires event {event} ({name}), not "
+                "Issue Created (1): notification-scheme entries, listeners and automation rules for "
+                "Issue Created never run for new issues; set eventTypeId to 1"
+                + (" unless the custom event is meant to replace it" if custom else ""),
+                function.element,
+                transition=transition.label,
+                # A custom event on create is usually deliberate (its own mail template).
+                severity=Severity.INFO if custom else None,
+                values={"event": event},
+            )
         )
+    return problems
 
 
 CHECKS = [
