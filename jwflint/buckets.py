@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from jwflint.catalogue import Catalogue
 from jwflint.model import Status, Workflow
@@ -49,12 +50,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalise_name(name: str) -> str:
     """Case- and punctuation-insensitive key: "Re-Opened" and "reopened" are the same status."""
-    return re.sub(r"[\W_]+", "", name.casefold())
+    return _NOT_WORD.sub("", name.casefold())
 
 
 _SYNONYM_INDEX = {normalise_name(word): bucket for bucket, words in SYNONYMS.items() for word in words}
+# preferred()'s rank of each bucket's synonyms (most typical first): constant, so built once here.
+_SYNONYM_RANK = {
+    bucket: {normalise_name(word): index for index, word in enumerate(words)} for bucket, words in SYNONYMS.items()
+}
+_NO_RANK: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,14 @@ class Assignment:
         return self.reason
 
 
+# The assignments by Jira's seed status ids are the same in every workflow; Assignment is frozen,
+# so one object each can be shared.
+_DEFAULT_ASSIGNMENTS = {
+    status_id: Assignment(bucket, f"Jira's default status id {status_id}", True)
+    for status_id, bucket in DEFAULT_STATUS_BUCKETS.items()
+}
+
+
 class Buckets:
     """The bucket of every status of one workflow."""
 
@@ -74,6 +91,14 @@ class Buckets:
         self.workflow = workflow
         self.catalogue = catalogue
         self.by_step: dict[int, Assignment] = {}
+        # normalise_name is a regex substitution; assignment and preferred() ask for the same names.
+        self._keys: dict[str, str] = {}
+        # Statuses per bucket, built on the first members() call: many rules ask for the same roles.
+        self._members: dict[str | None, list[Status]] | None = None
+        # Per-workflow views checks build on top of the buckets and share between rules, by owner
+        # (e.g. checks.coverage's roles and transitions into them). The workflow and catalogue are
+        # fixed for the object's life, so nothing here goes stale.
+        self.derived: dict[str, Any] = {}
         configured = _configured_index(catalogue)
         for status in workflow.statuses:
             if status.step_id is None or status.step_id in self.by_step:
@@ -86,23 +111,33 @@ class Buckets:
         """The Jira status name when the catalogue or Jira's defaults know it, else the step name."""
         return self.catalogue.status_name(status.status_id) or status.name
 
+    def _names(self, status: Status) -> list[str]:
+        """The names a status is known by: its Jira status name, then its step name."""
+        return [n for n in (self.catalogue.status_name(status.status_id or ""), status.name) if n]
+
+    def _key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = normalise_name(name)
+        return key
+
     def _assign(self, status: Status, configured: dict[str, str]) -> Assignment | None:
         status_id = status.status_id or ""
         info = self.catalogue.statuses.get(status_id)
         if info is not None and info.bucket:
             return Assignment(info.bucket, f"catalogue: status id {status_id} is {info.bucket}", False)
-        if status_id and status_id in configured:
-            return Assignment(configured[status_id], f"config: status id {status_id}", False)
-        names = [n for n in (self.catalogue.status_name(status_id), status.name) if n]
-        for name in names:
-            key = normalise_name(name)
-            if key in configured:
-                return Assignment(configured[key], f"config: status {name!r}", False)
-        if status_id in DEFAULT_STATUS_BUCKETS:
-            bucket = DEFAULT_STATUS_BUCKETS[status_id]
-            return Assignment(bucket, f"Jira's default status id {status_id}", True)
-        for name in names:
-            bucket = _SYNONYM_INDEX.get(normalise_name(name))
+        if configured:  # nothing to look up in an empty config (the default catalogue)
+            if status_id and status_id in configured:
+                return Assignment(configured[status_id], f"config: status id {status_id}", False)
+            for name in self._names(status):
+                key = self._key(name)
+                if key in configured:
+                    return Assignment(configured[key], f"config: status {name!r}", False)
+        default = _DEFAULT_ASSIGNMENTS.get(status_id)
+        if default is not None:
+            return default
+        for name in self._names(status):
+            bucket = _SYNONYM_INDEX.get(self._key(name))
             if bucket is not None:
                 return Assignment(bucket, f"its name {name!r}", True)
         return None
@@ -111,9 +146,22 @@ class Buckets:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
         return assignment.bucket if assignment else None
 
+    def _by_bucket(self) -> dict[str | None, list[Status]]:
+        """Every bucket's statuses (with a step id), in document order, grouped in one pass."""
+        if self._members is None:
+            members: dict[str | None, list[Status]] = {}
+            by_step = self.by_step
+            for status in self.workflow.statuses:
+                if status.step_id is not None:
+                    # A duplicate step id shares the first status's assignment, as bucket_of says.
+                    assignment = by_step.get(status.step_id)
+                    members.setdefault(assignment.bucket if assignment else None, []).append(status)
+            self._members = members
+        return self._members
+
     def members(self, bucket: str) -> list[Status]:
-        """Statuses in a bucket, in document order."""
-        return [s for s in self.workflow.statuses if s.step_id is not None and self.bucket_of(s) == bucket]
+        """Statuses in a bucket, in document order (a new list: the caller may change it)."""
+        return list(self._by_bucket().get(bucket, ()))
 
     def role(self, bucket: str) -> tuple[list[Status], str | None]:
         """Statuses that play a bucket's role, and the bucket they came from when it fell back."""
@@ -130,16 +178,24 @@ class Buckets:
         before Closed: a bot resolves, and closing is the customer's or a timer's), then document order.
         The linter's messages and the patch generator both use it, so they name the same status.
         """
-        rank = {normalise_name(word): index for index, word in enumerate(SYNONYMS.get(bucket, ()))}
-
-        def key(item: tuple[int, Status]) -> tuple[bool, int, int]:
-            position, status = item
+        rank = _SYNONYM_RANK.get(bucket, _NO_RANK)
+        unranked = len(rank)
+        # min() by (guessed, rank of its best name), the first in document order on a tie; a plain
+        # loop rather than a key closure with a generator per status.
+        best: Status | None = None
+        best_key = (True, unranked)
+        for status in statuses:
             assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
-            names = (self.status_name(status), status.name)
-            best = min((rank.get(normalise_name(n), len(rank)) for n in names if n), default=len(rank))
-            return (assignment is None or assignment.guessed, best, position)
-
-        return min(enumerate(statuses), key=key)[1]
+            named = unranked
+            for name in (self.status_name(status), status.name):
+                if name:
+                    named = min(named, rank.get(self._key(name), unranked))
+            key = (assignment is None or assignment.guessed, named)
+            if best is None or key < best_key:
+                best, best_key = status, key
+        if best is None:
+            raise ValueError("preferred() of no statuses")
+        return best
 
     def explain(self, status: Status) -> str:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None

@@ -23,7 +23,7 @@ from jwflint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
 from jwflint.checks.coverage import (
     Role,
     Subject,
-    entering,
+    entering_role,
     field_value,
     last_field_update,
     role_of,
@@ -58,8 +58,18 @@ class BotTransitions:
 
 
 def bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
+    """The bot's transitions into a bucket's role. Four rules ask for the same buckets, so each is
+    worked out once per workflow and kept on its Buckets (whose catalogue is ctx's)."""
+    cache: dict[str, BotTransitions] = ctx.buckets.derived.setdefault(__name__, {})
+    found = cache.get(bucket)
+    if found is None:
+        found = cache[bucket] = _bot_transitions(ctx, bucket)
+    return found
+
+
+def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     role = role_of(ctx, bucket)
-    entries = entering(ctx.workflow, role.steps)
+    entries = entering_role(ctx, role)
     bot = ctx.catalogue.bot
     if bot.configured:
         restricted = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]

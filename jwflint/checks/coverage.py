@@ -1,13 +1,14 @@
 """Service-bot coverage: can an issue reach each bucket the bot needs, and do resolving transitions
 show the fields and set the resolution the bot relies on.
 
-All checks here are linear in the size of the workflow: each walks the transitions once.
+All checks here are linear in the size of the workflow. The roles, and the transitions into each,
+are worked out once per workflow and shared by these checks and the bot's (see ``_Shared``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -46,10 +47,69 @@ class Role:
         return f"{self.title} ({names})"
 
 
+@dataclass
+class _Shared:
+    """Per-workflow facts several rules ask for (any-to-*, resolve-*, bot-*), each worked out once.
+
+    Kept on the workflow's Buckets (``Buckets.derived``), which lives as long as the LintContext and
+    whose workflow and catalogue never change, so nothing here goes stale.
+    """
+
+    roles: dict[str, Role] = field(default_factory=dict)
+    into: dict[str, list[Transition]] = field(default_factory=dict)  # per bucket: moves into its role
+    entering: dict[str, list[Transition]] = field(default_factory=dict)  # per bucket: entering() its role
+    section: etree._Element | None = None
+    # subject_of per (bucket, transition): the resolve-* and bot-* rules name the same transitions.
+    subjects: dict[tuple[str, Transition], Subject] = field(default_factory=dict)
+    # Screen.has_field per (screen id, field): it normalises every field of the screen each time.
+    screen_fields: dict[tuple[int, str], bool] = field(default_factory=dict)
+
+
+def _shared(ctx: LintContext) -> _Shared:
+    derived = ctx.buckets.derived
+    found = derived.get(__name__)
+    if found is None:
+        found = derived[__name__] = _Shared()
+    return found
+
+
 def role_of(ctx: LintContext, bucket: str) -> Role:
-    statuses, fallback = ctx.buckets.role(bucket)
-    statuses = [s for s in statuses if s.step_id is not None]
-    return Role(bucket, statuses, fallback, frozenset(s.step_id for s in statuses if s.step_id is not None))
+    """The bucket's role; one object per workflow and bucket, so callers must not change it."""
+    facts = _shared(ctx)
+    role = facts.roles.get(bucket)
+    if role is None:
+        statuses, fallback = ctx.buckets.role(bucket)  # members() has a step id already
+        role = Role(bucket, statuses, fallback, frozenset(s.step_id for s in statuses if s.step_id is not None))
+        facts.roles[bucket] = role
+    return role
+
+
+def _into(ctx: LintContext, role: Role) -> list[Transition]:
+    """Non-initial transitions that may lead into the role's statuses, in document order (cached)."""
+    facts = _shared(ctx)
+    found = facts.into.get(role.bucket)
+    if found is None:
+        steps = role.steps
+        # targets_of() without building its list: conditional results are rare.
+        found = facts.into[role.bucket] = [
+            t
+            for t in ctx.workflow.transitions
+            if t.kind != INITIAL
+            and (t.target in steps or (t.conditional_targets and not steps.isdisjoint(t.conditional_targets)))
+        ]
+    return found
+
+
+def entering_role(ctx: LintContext, role: Role) -> list[Transition]:
+    """``entering(workflow, role.steps)``, worked out once per workflow and bucket (do not change it)."""
+    facts = _shared(ctx)
+    found = facts.entering.get(role.bucket)
+    if found is None:
+        steps = role.steps
+        found = facts.entering[role.bucket] = [
+            t for t in _into(ctx, role) if t.kind == GLOBAL or not steps.issuperset(t.sources)
+        ]
+    return found
 
 
 def no_role_message(bucket: str) -> str:
@@ -106,13 +166,13 @@ def entering(workflow: Workflow, steps: frozenset[int]) -> list[Transition]:
     A global transition is offered from every status, so it always counts; Resolved → Closed
     does not, because the issue already carries what it got on the way in.
     """
-    result = []
-    for transition in workflow.transitions:
-        if transition.kind == INITIAL or not any(t in steps for t in targets_of(transition)):
-            continue
-        if transition.kind == GLOBAL or any(source not in steps for source in transition.sources):
-            result.append(transition)
-    return result
+    return [
+        transition
+        for transition in workflow.transitions
+        if transition.kind != INITIAL
+        and not steps.isdisjoint(targets_of(transition))
+        and (transition.kind == GLOBAL or not steps.issuperset(transition.sources))
+    ]
 
 
 def target_status(workflow: Workflow, transition: Transition, steps: frozenset[int]) -> Status | None:
@@ -124,11 +184,19 @@ def target_status(workflow: Workflow, transition: Transition, steps: frozenset[i
 
 def section_element(workflow: Workflow) -> etree._Element:
     """Where a workflow-wide coverage finding points: <global-actions>, else <steps>, else the root."""
+    root = workflow.root
     for tag in (jira.GLOBAL_ACTIONS, jira.STEPS):
-        for child in workflow.root:
-            if child.tag == tag:
-                return child
-    return workflow.root
+        child = next(root.iterchildren(tag), None)  # lxml filters by tag, without a proxy per child
+        if child is not None:
+            return child
+    return root
+
+
+def _section(ctx: LintContext) -> etree._Element:
+    facts = _shared(ctx)
+    if facts.section is None:
+        facts.section = section_element(ctx.workflow)
+    return facts.section
 
 
 def field_title(field_id: str) -> str:
@@ -161,19 +229,15 @@ def field_value(function: Function) -> str:
 
 def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     role = role_of(ctx, args["bucket"])
-    element = section_element(ctx.workflow)
     if not role.statuses:
-        yield Problem(no_role_message(role.bucket), element, values={"bucket": role.title})
+        yield Problem(no_role_message(role.bucket), _section(ctx), values={"bucket": role.title})
         return
-    covered: set[int] = set()
-    for transition in ctx.workflow.transitions:
-        if transition.kind == INITIAL or not any(t in role.steps for t in targets_of(transition)):
-            continue
+    seen: set[int] = set(role.steps)  # the role's own statuses, and those with a way in
+    for transition in _into(ctx, role):
         if transition.kind == GLOBAL:
             return  # offered from every status: every status outside the bucket has a way in
-        covered.update(transition.sources)
+        seen.update(transition.sources)
     lacking = []
-    seen: set[int] = set(role.steps) | covered
     for status in ctx.workflow.statuses:
         if status.step_id is not None and status.step_id not in seen:
             seen.add(status.step_id)
@@ -181,17 +245,18 @@ def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) 
     if not lacking:
         return
     first = ctx.buckets.preferred(role.statuses, role.fallback or role.bucket)
+    names = quote_list([s.label for s in lacking])
     message = (
-        f"no transition leads into {role.describe()} from {quote_list(s.label for s in lacking)}: "
+        f"no transition leads into {role.describe()} from {names}: "
         f"add a global transition (from Any status) into {first.label!r} so the bot can move issues "
         f"to {role.title} from every status"
     )
     yield Problem(
         with_notes(message, guess_notes(ctx, role.statuses)),
-        element,
+        _section(ctx),
         status=first.label,
         fixable=True,
-        values={"bucket": role.title, "target": first.label, "lacking": quote_list(s.label for s in lacking)},
+        values={"bucket": role.title, "target": first.label, "lacking": names},
     )
 
 
@@ -217,6 +282,17 @@ class Subject:
 
 
 def subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject:
+    facts = _shared(ctx)
+    if facts.roles.get(role.bucket) is not role:  # not role_of's: nothing to share
+        return _subject_of(ctx, transition, role)
+    key = (role.bucket, transition)
+    subject = facts.subjects.get(key)
+    if subject is None:
+        subject = facts.subjects[key] = _subject_of(ctx, transition, role)
+    return subject
+
+
+def _subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject:
     target = target_status(ctx.workflow, transition, role.steps)
     label = target.label if target else "?"
     notes = []
@@ -226,12 +302,22 @@ def subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject:
     return Subject(f"{transition_text(transition)} into {label!r}", transition.element, label, transition.label, notes)
 
 
+def _has_field(ctx: LintContext, screen_id: int, screen: Screen, field_id: str) -> bool:
+    """``screen.has_field(field_id)`` for ``screen = ctx.catalogue.screen(screen_id)``, asked once."""
+    known = _shared(ctx).screen_fields
+    key = (screen_id, field_id)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = screen.has_field(field_id)
+    return found
+
+
 # --- resolve-screen-has-assignee ---------------------------------------------------------------
 
 
 def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     role = role_of(ctx, args["bucket"])
-    entries = entering(ctx.workflow, role.steps)
+    entries = entering_role(ctx, role)
     global_entries = [t for t in entries if t.kind == GLOBAL]
     wanted = ["assignee", *ctx.settings.get("required_resolution_fields", ())]
     for transition in global_entries or entries:
@@ -250,7 +336,7 @@ def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintCont
                 severity=Severity.WARNING,
             )
             continue
-        missing = [field_title(f) for f in wanted if not screen.has_field(f)]
+        missing = [field_title(f) for f in wanted if not _has_field(ctx, transition.screen, screen, f)]
         if missing:
             them = "it" if len(missing) == 1 else "them"
             yield subject.problem(
@@ -265,16 +351,17 @@ def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintCont
 def sets_resolution(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     role = role_of(ctx, args["bucket"])
     fix = "add an Update Issue Field post-function that sets Resolution (e.g. Done), or a screen with Resolution"
-    for transition in entering(ctx.workflow, role.steps):
-        subject = subject_of(ctx, transition, role)
+    for transition in entering_role(ctx, role):
         update = last_field_update(transition, jira.FIELD_RESOLUTION)
         if update is not None:
             if not field_value(update[1]):
+                subject = subject_of(ctx, transition, role)
                 yield subject.problem(
                     f"{subject.text} clears the resolution (Update Issue Field sets Resolution to none): set it to "
                     "a resolution such as Done instead, or issues land in a done status unresolved"
                 )
             continue
+        subject = subject_of(ctx, transition, role)
         if transition.screen is None:
             yield subject.problem(f"{subject.text} sets no resolution: no screen, and no post-function sets it; {fix}")
             continue
@@ -285,7 +372,7 @@ def sets_resolution(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
                 "(catalogue.screens), or set Resolution with an Update Issue Field post-function",
                 severity=Severity.WARNING,
             )
-        elif not screen.has_field(jira.FIELD_RESOLUTION):
+        elif not _has_field(ctx, transition.screen, screen, jira.FIELD_RESOLUTION):
             yield subject.problem(
                 f"{subject.text} sets no resolution: {describe_screen(screen)} has no Resolution field and no "
                 f"post-function sets it; {fix}"

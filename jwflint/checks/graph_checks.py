@@ -6,7 +6,7 @@ never copied onto every status.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +25,22 @@ def _own_statuses(workflow: Workflow) -> Iterator[Status]:
             yield status
 
 
+def _reachable(ctx: LintContext) -> set[int] | None:
+    """Step ids reachable from the create transition, or None without a usable one.
+
+    unreachable-status and dead-end-status both need it: worked out once per workflow.
+    """
+    derived = ctx.buckets.derived
+    if __name__ not in derived:
+        graph = ctx.graph
+        derived[__name__] = graph.reachable() if graph.initial_targets() else None
+    return derived[__name__]
+
+
 def unreachable_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    graph = ctx.graph
-    if not graph.initial_targets():
+    reachable = _reachable(ctx)
+    if reachable is None:
         return  # no usable create transition: missing-initial-action or dangling-step-reference says so
-    reachable = graph.reachable()
     entered = {t.target for t in ctx.workflow.transitions if t.target is not None}
     entered.update(step for t in ctx.workflow.transitions for step in t.conditional_targets)
     for status in _own_statuses(ctx.workflow):
@@ -59,16 +70,21 @@ def _unknown_screens(ctx: LintContext, steps: set[int]) -> dict[int, list[Transi
 
 
 def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    graph = ctx.graph
     holders = resolution_holders(ctx)
     # An unreachable status is unreachable-status's finding; nobody gets stuck in it.
-    reachable = graph.reachable() if graph.initial_targets() else None
+    reachable = _reachable(ctx)
+    steps_by_id = ctx.workflow.steps_by_id
     candidates = [
         s
-        for s in _own_statuses(ctx.workflow)
-        if s.step_id not in holders and (reachable is None or s.step_id in reachable)
+        for s in ctx.workflow.statuses
+        if s.step_id is not None
+        and steps_by_id.get(s.step_id) is s  # _own_statuses, inline
+        and s.step_id not in holders
+        and (reachable is None or s.step_id in reachable)
     ]
-    dead = graph.dead_ends(candidates)
+    if not candidates:
+        return
+    dead = ctx.graph.dead_ends(candidates)
     unknown = _unknown_screens(ctx, {s.step_id for s in dead if s.step_id is not None}) if dead else {}
     for status in dead:
         message = (
@@ -144,31 +160,51 @@ def _clash(transitions: list[Transition]) -> tuple[str, Severity | None]:
 
 def duplicate_transition_name(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     wf = ctx.workflow
-    local: dict[tuple[int, str], list[Transition]] = {}
-    for transition in wf.transitions:
-        if transition.kind not in (STEP, COMMON):
-            continue
-        key = name_key(transition.name)
-        for source in dict.fromkeys(transition.sources):
-            local.setdefault((source, key), []).append(transition)
+    keys: dict[str, str] = {}  # name -> name_key(name): the same names recur from status to status
+    named: list[tuple[Transition, str]] = []  # step and common actions with their keys, in order
+    counts: dict[str, int] = {}
     globals_by_name: dict[str, _Globals] = {}
     for transition in wf.transitions:
-        if transition.kind == GLOBAL:
-            globals_by_name.setdefault(name_key(transition.name), _Globals()).add(transition)
+        kind = transition.kind
+        if kind not in (STEP, COMMON, GLOBAL):
+            continue
+        name = transition.name
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = name_key(name)
+        if kind == GLOBAL:
+            group = globals_by_name.get(key)
+            if group is None:
+                group = globals_by_name[key] = _Globals()
+            group.add(transition)
+        else:
+            named.append((transition, key))
+            counts[key] = counts.get(key, 0) + 1
+
+    # A status offers a name twice only when two local actions or a global share it: group by
+    # status just those names (the groups keep the order a full grouping would give them).
+    local: dict[tuple[int, str], list[Transition]] = {}
+    for transition, key in named:
+        if counts[key] < 2 and key not in globals_by_name:
+            continue
+        for source in dict.fromkeys(transition.sources):
+            local.setdefault((source, key), []).append(transition)
 
     for (step, key), transitions in local.items():
+        other = globals_by_name.get(key)
         status = wf.status_of_step(step)
         if status is None:
             continue
         shown = list(transitions)
-        other = globals_by_name.get(key)
         offered = other.offered_at(step) if other is not None else None
         if offered is not None:
             shown.append(offered)
         if len(shown) < 2:
             continue
         # Point at the status-specific transition an admin would rename: the last local one.
-        culprit = max(transitions, key=lambda t: wf.document.line_of(t.element))
+        culprit = (
+            max(transitions, key=lambda t: wf.document.line_of(t.element)) if len(transitions) > 1 else transitions[0]
+        )
         via = " (one of them global)" if offered is not None else ""
         consequence, severity = _clash(shown)
         yield Problem(
@@ -200,15 +236,17 @@ def duplicate_transition_name(workflow: Any, args: dict[str, Any], ctx: LintCont
         )
 
 
-def unused_common_action(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+def unused_common_action(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
     if transition.kind != COMMON or transition.sources:
-        return
-    yield Problem(
-        f"common action {transition.label} is not referenced by any step, so no status offers it: add "
-        f'<common-action id="{transition.raw_id}"/> to the steps that need it, or delete it',
-        transition.element,
-        transition=transition.label,
-        values={"transition": transition.label},
+        return ()  # once per transition: a plain return is cheaper than an empty generator
+    return (
+        Problem(
+            f"common action {transition.label} is not referenced by any step, so no status offers it: add "
+            f'<common-action id="{transition.raw_id}"/> to the steps that need it, or delete it',
+            transition.element,
+            transition=transition.label,
+            values={"transition": transition.label},
+        ),
     )
 
 

@@ -10,8 +10,8 @@ can actually arrive with a resolution: a Done that nothing resolves has none to 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -86,22 +86,40 @@ _VIEWS: weakref.WeakKeyDictionary[Workflow, tuple[Catalogue, ResolutionView]] = 
 def _facts(workflow: Workflow, catalogue: Catalogue) -> dict[Transition, _Facts]:
     asks: dict[int, bool] = {}  # screen id -> shows Resolution; Screen.has_field normalises every field
     facts: dict[Transition, _Facts] = {}
+    # Most transitions have the same few facts: a frozen dataclass is slow to build, so share them.
+    shared: dict[tuple[bool, bool, int | None], _Facts] = {}
     for transition in workflow.transitions:
         written = resolution_written(transition)
         screen_id = transition.screen
         screen = catalogue.screen(screen_id)
         if screen_id is not None and screen is not None and screen_id not in asks:
             asks[screen_id] = screen.has_field(jira.FIELD_RESOLUTION)
-        facts[transition] = _Facts(
-            sets=bool(written) or (written is None and screen_id is not None and asks.get(screen_id, False)),
-            clears=written == "" or jira.META_SD_RESOLUTION_CLEAR in transition.metas,
-            unknown_screen=screen_id if screen_id is not None and screen is None else None,
+        key = (
+            bool(written) or (written is None and screen_id is not None and asks.get(screen_id, False)),
+            written == "" or jira.META_SD_RESOLUTION_CLEAR in transition.metas,
+            screen_id if screen_id is not None and screen is None else None,
         )
+        fact = shared.get(key)
+        if fact is None:
+            fact = shared[key] = _Facts(*key)
+        facts[transition] = fact
     return facts
 
 
 def resolution_view(ctx: LintContext) -> ResolutionView:
-    """Built once per workflow (and catalogue); every step is linear in the workflow's size."""
+    """Built once per workflow (and catalogue); every step is linear in the workflow's size.
+
+    Two transition-scoped rules ask for it once per transition: the context's Buckets keep it for
+    them (a dict lookup), in front of the weak per-workflow cache that outlives one LintContext.
+    """
+    derived = ctx.buckets.derived
+    view: ResolutionView | None = derived.get(__name__)
+    if view is None:
+        view = derived[__name__] = _resolution_view(ctx)
+    return view
+
+
+def _resolution_view(ctx: LintContext) -> ResolutionView:
     cached = _VIEWS.get(ctx.workflow)
     if cached is not None and cached[0] is ctx.catalogue:
         return cached[1]
@@ -238,18 +256,66 @@ def _notes(ctx: LintContext, steps: list[int], view: ResolutionView) -> list[str
     return notes + guess_notes(ctx, statuses)
 
 
-def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+@dataclass
+class _Suspects:
+    """The transitions each per-transition rule below must look at closely, for one LintContext.
+
+    Every other transition fails one of the rule's first cheap tests: one pass over the workflow
+    settles those instead of a call per transition. The rules still make every test themselves.
+    """
+
+    view: ResolutionView
+    reopening: set[Transition]  # could leave a holder for a non-holder without clearing
+    resolving: set[Transition]  # set a resolution on the way into a bucketed non-resolved status
+    # reopen-clears-resolution's text for a list of source steps (many findings share theirs): the
+    # quoted names, the notes, and whether any source is known to carry a resolution.
+    described: dict[tuple[int, ...], tuple[str, list[str], bool]] = field(default_factory=dict)
+
+
+def _suspects(ctx: LintContext) -> _Suspects:
+    derived = ctx.buckets.derived
+    found: _Suspects | None = derived.get(_SUSPECTS)
+    if found is None:
+        view = resolution_view(ctx)
+        steps = ctx.workflow.steps_by_id
+        found = derived[_SUSPECTS] = _Suspects(view, set(), set())
+        for transition, fact in view.facts.items():
+            target = steps.get(transition.target) if transition.target is not None else None
+            if target is None:
+                continue  # a loop (step -1) or a dangling target: neither rule has anything to say
+            if fact.sets:  # into an open status, it is resolution-on-unresolved-status's concern
+                if ctx.buckets.bucket_of(target) not in (None, RESOLVED):
+                    found.resolving.add(transition)
+            elif (
+                view.carrying
+                and not (fact.clears or transition.kind == INITIAL or target.step_id in view.holders)
+                # A global is offered from every carrying status (none is its target, a non-holder).
+                and (transition.kind == GLOBAL or not view.carrying.keys().isdisjoint(transition.sources))
+            ):
+                found.reopening.add(transition)  # into a non-holder, keeping the resolution it may carry
+    return found
+
+
+_SUSPECTS = f"{__name__}:suspects"
+
+
+def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
+    # Runs once per transition and nearly always finds nothing: no generator, and the usual
+    # transition is settled by a set lookup.
+    if transition not in _suspects(ctx).reopening:
+        return ()
+    # Every test _suspects made, again, so this function alone says what the rule checks.
     if transition.kind == INITIAL:
-        return
+        return ()
     target = ctx.workflow.status_of_step(transition.target)
     if target is None or target.step_id is None:
-        return  # a loop (step -1) or a dangling target: the issue does not leave its status
+        return ()  # a loop (step -1) or a dangling target: the issue does not leave its status
     view = resolution_view(ctx)
+    if not view.carrying or target.step_id in view.holders:
+        return ()  # no status an issue can enter with a resolution, or the target holds one too
     fact = view.facts[transition]
-    if target.step_id in view.holders or fact.clears:
-        return
-    if fact.sets:
-        return  # it sets a resolution instead: resolution-on-unresolved-status's finding
+    if fact.clears or fact.sets:
+        return ()  # setting one instead is resolution-on-unresolved-status's finding
     if transition.kind == GLOBAL:
         # Offered from every status but its target. islice keeps this constant per transition
         # however many statuses there are.
@@ -259,10 +325,8 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
         sources = [step for step in transition.sources if step in view.carrying]
         origin = "resolved"
     if not sources:
-        return  # no resolution to clear: nothing sets one on the way into those statuses
-    names = quote_list(
-        (s.label for s in (ctx.workflow.status_of_step(step) for step in sources) if s is not None), _LISTED
-    )
+        return ()  # no resolution to clear: nothing sets one on the way into those statuses
+    names, notes, known = _described(ctx, sources)
     bucket = ctx.buckets.bucket_of(target)
     kind = f"{BUCKET_TITLES[bucket]}, not resolved" if bucket else "not resolved"
     message = (
@@ -270,41 +334,63 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
         "clearing the resolution, so issues that take it keep their resolution and still count as resolved: "
         "add an Update Issue Field post-function that sets Resolution to None (empty value)"
     )
-    yield Problem(
-        with_notes(message, _notes(ctx, sources[:_LISTED], view)),
-        transition.element,
-        status=target.label,
-        transition=transition.label,
-        fixable=True,
-        # Only undescribed screens could have set the resolution: cannot verify.
-        severity=None if any(view.carrying[step] for step in sources) else Severity.INFO,
-        values={"target": target.label, "sources": names},
+    return (
+        Problem(
+            with_notes(message, notes),
+            transition.element,
+            status=target.label,
+            transition=transition.label,
+            fixable=True,
+            # Only undescribed screens could have set the resolution: cannot verify.
+            severity=None if known else Severity.INFO,
+            values={"target": target.label, "sources": names},
+        ),
     )
+
+
+def _described(ctx: LintContext, sources: list[int]) -> tuple[str, list[str], bool]:
+    """The quoted source names, the notes on them, and whether any is known to carry a resolution."""
+    described = _suspects(ctx).described
+    key = tuple(sources)
+    found = described.get(key)
+    if found is None:
+        view = resolution_view(ctx)
+        names = quote_list(
+            (s.label for s in (ctx.workflow.status_of_step(step) for step in sources) if s is not None), _LISTED
+        )
+        known = any(view.carrying[step] for step in sources)
+        found = described[key] = (names, _notes(ctx, sources[:_LISTED], view), known)
+    return found
 
 
 def resolution_on_unresolved_status(
     transition: Transition, args: dict[str, Any], ctx: LintContext
-) -> Iterator[Problem]:
+) -> Iterable[Problem]:
+    # Once per transition, and usually nothing: plain returns rather than a generator.
+    if transition not in _suspects(ctx).resolving:
+        return ()
     target = ctx.workflow.status_of_step(transition.target)
     if target is None:
-        return
+        return ()
     bucket = ctx.buckets.bucket_of(target)
     if bucket is None or bucket == RESOLVED:
-        return  # unbucketed statuses entered with a resolution are taken as resolved ones
+        return ()  # unbucketed statuses entered with a resolution are taken as resolved ones
     if not resolution_view(ctx).facts[transition].sets:
-        return
+        return ()
     how = how_it_sets_resolution(transition, ctx.catalogue) or "it sets a resolution"
     message = (
         f"transition {transition.label} leads into {target.label!r} ({BUCKET_TITLES[bucket]}, not resolved) "
         f"but {how}: issues there look resolved while still open; stop setting the resolution here, or map "
         f"{target.label!r} to the resolved bucket in the catalogue if it is a done status"
     )
-    yield Problem(
-        with_notes(message, guess_notes(ctx, [target])),
-        transition.element,
-        status=target.label,
-        transition=transition.label,
-        values={"target": target.label},
+    return (
+        Problem(
+            with_notes(message, guess_notes(ctx, [target])),
+            transition.element,
+            status=target.label,
+            transition=transition.label,
+            values={"target": target.label},
+        ),
     )
 
 
