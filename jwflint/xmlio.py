@@ -67,8 +67,12 @@ class Document:
     _lines: list[bytes] | None = field(default=None, repr=False)
     _by_line: dict[str, dict[int, list[etree._Element]]] = field(default_factory=dict, repr=False)
     _start_tags: dict[str, dict[etree._Element, int] | None] = field(default_factory=dict, repr=False)
-    _newlines: list[int] | None = field(default=None, repr=False)  # newlines before each 4 KB block
+    # _newlines[i]: newlines in data[: i * _BLOCK], extended only as far as lookups need.
+    _newlines: list[int] = field(default_factory=lambda: [0], repr=False)
     _masked: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+    _hides: bool | None = field(default=None, repr=False)
+    # Rules report the same element several times (a third of the corpus's findings).
+    _positions: dict[etree._Element, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -76,8 +80,16 @@ class Document:
 
     def position(self, element: etree._Element) -> tuple[int, int]:
         """1-based (line, column) of the element's start tag in the original file."""
-        if isinstance(element.tag, str):
-            quick = self._position_on_its_line(element)
+        known = self._positions.get(element)
+        if known is None:
+            known = self._positions[element] = self._locate(element)
+        return known
+
+    def _locate(self, element: etree._Element) -> tuple[int, int]:
+        tag = element.tag
+        if isinstance(tag, str):
+            # Without a namespace the tag is the written name (and QName costs more than the lookup).
+            quick = self._position_on_its_line(element, tag if tag[0] != "{" else written_name(element))
             if quick is not None:
                 return quick
             offsets = self._start_tag_offsets(element)
@@ -86,7 +98,7 @@ class Document:
                 return self._line_and_column(offset)
         return self._position_from_sourceline(element)
 
-    def _position_on_its_line(self, element: etree._Element) -> tuple[int, int] | None:
+    def _position_on_its_line(self, element: etree._Element, name: str) -> tuple[int, int] | None:
         """The common case in one line's work: a start tag alone on the line lxml names.
 
         lxml gives the line on which a start tag *ends*. When that line holds exactly one
@@ -98,27 +110,35 @@ class Document:
         sourceline = element.sourceline
         if not sourceline or sourceline >= _LXML_LINE_LIMIT or sourceline == 1 or self._hides_tags():
             return None
-        lines = self._text_lines()
         line_no = sourceline + self.leading_lines
-        if line_no > len(lines):
+        line = self._line_text(line_no)
+        if line is None:
             return None
-        line = lines[line_no - 1]
-        name = written_name(element).encode()
-        opener = b"<" + name
+        opener = b"<" + name.encode()
+        size = len(opener)
         hit = line.find(opener)
-        if hit < 0 or b">" in line[:hit] or not _ends_name(line, hit + len(opener)):
+        if hit < 0 or line.find(b">", 0, hit) >= 0 or line[hit + size : hit + size + 1] not in _NAME_ENDS:
             return None
-        if any(_ends_name(line, later + len(opener)) for later in _find_all(line, opener, hit + 1)):
-            return None
-        return (line_no, _char_column(line[:hit], hit))
+        later = line.find(opener, hit + 1)
+        while later >= 0:
+            if line[later + size : later + size + 1] in _NAME_ENDS:
+                return None
+            later = line.find(opener, later + 1)
+        before = line[:hit]
+        return (line_no, len(before) + 1 if before.isascii() else _char_column(line, hit))
 
     def _hides_tags(self) -> bool:
         """A comment, CDATA section or processing instruction after the prolog could hide a ``<tag``."""
-        starts, _ = self._masked_spans()
-        if not starts:
-            return False
-        root = _ROOT_START.search(self.data)
-        return root is None or starts[-1] > root.start()
+        if self._hides is None:
+            data = self.data
+            root = _ROOT_START.search(data)
+            if root is not None and all(_next_opener(data, mark, root.start() + 1) < 0 for mark in (b"!", b"?")):
+                # Every masked span starts with "<!" or "<?": none can start after the root's "<".
+                self._hides = False
+            else:
+                starts, _ = self._masked_spans()
+                self._hides = bool(starts) and (root is None or starts[-1] > root.start())
+        return self._hides
 
     def _start_tag_offsets(self, element: etree._Element) -> dict[etree._Element, int] | None:
         """Byte offset of every start tag of the element's tag, or None when they cannot be matched.
@@ -140,9 +160,36 @@ class Document:
         return self._start_tags[tag]
 
     def _masked_spans(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the comments, CDATA sections and processing instructions.
+
+        The spans ``_MASKED.finditer`` would give, found by jumping with ``find`` from one
+        ``<!`` or ``<?`` to the next instead of trying the pattern at every ``<``.
+        """
         if self._masked is None:
-            spans = [match.span() for match in _MASKED.finditer(self.data)]
-            self._masked = ([start for start, _ in spans], [end for _, end in spans])
+            data = self.data
+            starts: list[int] = []
+            ends: list[int] = []
+            position = 0
+            bang, query = _next_opener(data, b"!", 0), _next_opener(data, b"?", 0)
+            while bang >= 0 or query >= 0:
+                opener = bang if query < 0 or 0 <= bang < query else query
+                for prefix, closer in _MASK_DELIMITERS:
+                    if data.startswith(prefix, opener):
+                        end = data.find(closer, opener + len(prefix))
+                        break
+                else:
+                    end = -1  # "<!DOCTYPE" and the declarations inside it
+                if end >= 0:
+                    starts.append(opener)
+                    ends.append(end + len(closer))
+                    position = end + len(closer)
+                else:
+                    position = opener + 1  # unterminated, or not a masked construct
+                if 0 <= bang < position:
+                    bang = _next_opener(data, b"!", position)
+                if 0 <= query < position:
+                    query = _next_opener(data, b"?", position)
+            self._masked = (starts, ends)
         return self._masked
 
     def _is_masked(self, offset: int) -> bool:
@@ -151,19 +198,54 @@ class Document:
         return index >= 0 and offset < ends[index]
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
-        # Newlines are counted in C: per 4 KB block once (the index), then within one block per
-        # finding. Indexing every newline in Python cost more than the findings on most files.
-        if self._newlines is None:
-            data = self.data
-            counts, total = [0], 0
-            for start in range(0, len(data), _BLOCK):
-                total += data.count(b"\n", start, start + _BLOCK)
-                counts.append(total)
-            self._newlines = counts
         line_start = self.data.rfind(b"\n", 0, offset) + 1
         block = line_start // _BLOCK
+        self._count_newlines(blocks=block + 1)
         line = self._newlines[block] + self.data.count(b"\n", block * _BLOCK, line_start)
         return (line + 1, _char_column(self.data[line_start:offset], offset - line_start))
+
+    def _line_text(self, line_no: int) -> bytes | None:
+        """The bytes of a 1-based line, without its newline; None past the end of the file.
+
+        What splitting the file at its newlines would give, without the split (which cost more
+        than all the lookups): the block index names the block that holds the newline in front
+        of the line, and splitting that block from its nearer end, only as far as the line,
+        cuts the line out.
+        """
+        data = self.data
+        before = line_no - 1  # newlines in front of the line
+        if before <= 0:
+            start = 0
+        else:
+            counts = self._newlines
+            if counts[-1] < before:
+                self._count_newlines(newlines=before)
+                if counts[-1] < before:
+                    return None
+            block = bisect.bisect_left(counts, before) - 1
+            low = block * _BLOCK
+            high = min(low + _BLOCK, len(data))
+            wanted = before - counts[block]  # the line follows the block's wanted-th newline
+            after = counts[block + 1] - counts[block] - wanted  # newlines in the block after it
+            if after:  # the line ends in the block
+                if wanted <= after:
+                    return data[low:high].split(b"\n", wanted + 1)[wanted]
+                return data[low:high].rsplit(b"\n", after + 1)[1]
+            start = data.rfind(b"\n", low, high) + 1  # it follows the block's last newline
+        end = data.find(b"\n", start)
+        return data[start:] if end < 0 else data[start:end]
+
+    def _count_newlines(self, *, blocks: int = 0, newlines: int = 0) -> list[int]:
+        """Extend the block index to ``blocks`` blocks and ``newlines`` newlines, or the whole file."""
+        counts, data, size = self._newlines, self.data, _BLOCK
+        start, total, stop = (len(counts) - 1) * size, counts[-1], len(data)
+        while start < stop and (len(counts) <= blocks or total < newlines):
+            chunk = data[start : start + size]
+            # Deleting the newlines counts them with memchr, several times faster than count().
+            total += len(chunk) - len(chunk.replace(b"\n", b""))
+            counts.append(total)
+            start += size
+        return counts
 
     def _position_from_sourceline(self, element: etree._Element) -> tuple[int, int]:
         sourceline = element.sourceline
@@ -208,31 +290,44 @@ class Document:
         return self._lines
 
 
+_BLOCK = 1 << 12  # bytes per entry of the newline index
 # Where "<tag" is not markup: comments, CDATA sections and processing instructions.
-_BLOCK = 1 << 12
+# Document._masked_spans finds exactly this pattern's matches (the tests compare them) from
+# its alternatives, in the pattern's order.
 _MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+_MASK_DELIMITERS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
+_LT = ord("<")
+# What may follow a tag name inside a line; b"" is the end of the line.
+_NAME_ENDS = (b"", b" ", b"\t", b"\r", b"/", b">")
+_MARK_PROBES = 16  # "!" or "?" that are not markup, before _next_opener searches for "<!" or "<?"
 _LXML_LINE_LIMIT = 65535  # libxml2 stores element line numbers in 16 bits
 
 
-def _ends_name(line: bytes, index: int) -> bool:
-    """A tag name ends at ``index``: whitespace, ``/``, ``>`` or the end of the line follows."""
-    return index >= len(line) or line[index : index + 1] in (b" ", b"\t", b"\r", b"/", b">")
+def _next_opener(data: bytes, mark: bytes, start: int) -> int:
+    """Offset of the first ``"<" + mark`` at or after ``start``, or -1.
 
-
-def _find_all(line: bytes, needle: bytes, start: int) -> list[int]:
-    hits = []
-    index = line.find(needle, start)
-    while index >= 0:
-        hits.append(index)
-        index = line.find(needle, index + 1)
-    return hits
+    ``find(b"<!")`` is slow where ``<`` is frequent; "!" and "?" are rare in exports, and
+    finding a single byte is a memchr. When many of them are not markup (scripts), the
+    plain search takes over.
+    """
+    index = data.find(mark, start + 1)
+    for _ in range(_MARK_PROBES):
+        if index < 0:
+            return -1
+        if data[index - 1] == _LT:
+            return index - 1
+        index = data.find(mark, index + 1)
+    return data.find(b"<" + mark, index - 1) if index >= 0 else -1
 
 
 def written_name(element: etree._Element) -> str:
     """The tag as written in the file: ``prefix:local`` for a namespaced element, else the name."""
+    tag = element.tag
+    if isinstance(tag, str) and not tag.startswith("{"):
+        return tag  # no namespace, so no prefix (and QName costs more than the lookup)
     qname = etree.QName(element)
     return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
 
@@ -240,6 +335,8 @@ def written_name(element: etree._Element) -> str:
 def _char_column(line: bytes, byte_offset: int) -> int:
     """1-based column in characters; a BOM is invisible in editors, so it does not count."""
     before = line[:byte_offset]
+    if before.isascii():
+        return len(before) + 1
     if before.startswith(UTF8_BOM):
         before = before[len(UTF8_BOM) :]
     return len(before.decode("utf-8", errors="replace")) + 1

@@ -331,6 +331,70 @@ def test_positions_in_utf16_fall_back_to_lxml_lines() -> None:
     assert [document.position(e)[0] for e in document.root.iter()] == [2, 3, 3]
 
 
+def test_positions_on_lines_across_and_beyond_the_newline_index_blocks() -> None:
+    # Lines are found through an index of newlines per block of the file: lines that start
+    # or end on a block boundary, straddle one, or are longer than a block must still come
+    # out whole. Every step sits alone on its line, after a varying indent.
+    lines, expected = [b"<workflow>"], []
+    for i in range(600):
+        indent = b" " * (i * 7 % 23)
+        padding = b"x" * (xmlio._BLOCK + 100) if i % 97 == 5 else b"y" * (i * 13 % 61)
+        lines.append(indent + b'<step id="%d" name="%s"/>' % (i, padding))
+        expected.append((len(lines), len(indent) + 1))
+    lines.append(b"</workflow>")
+    document = parse("x.xml", b"\n".join(lines))
+    assert [document.position(step) for step in document.root] == expected
+
+
+def test_line_text_is_the_split_line() -> None:
+    data = b"<workflow>\n\n" + b"".join(b"  <a n='%d'/>%s\n" % (i, b"z" * (i % 300)) for i in range(400))
+    data += b"</workflow>\n"
+    for tail in (b"", b"\n", b"\n\n"):
+        document = parse("x.xml", data + tail)
+        lines = document.data.split(b"\n")
+        assert [document._line_text(n) for n in range(1, len(lines) + 3)] == [*lines, None, None]
+
+
+def test_crlf_lines_and_a_default_namespace() -> None:
+    data = b'<workflow xmlns="urn:x">\r\n  <steps>\r\n    <step\r\n id="1"/><step id="2"/>\r\n  </steps>\r\n</workflow>'
+    document = parse("x.xml", data)
+    steps = document.root[0]
+    assert xmlio.written_name(steps) == "steps"
+    assert document.position(steps) == (2, 3)
+    assert [document.position(step) for step in steps] == [(3, 5), (4, 10)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE w SYSTEM "x.dtd"><w><!-- a <b> --><![CDATA[ <!-- ]]><?pi ?></w>',
+        b"<w><!--><x/>--><??><![CDATA[]]><!-- unterminated <![CDATA[ x ]]></w>",
+        b"<w>" + b"a != b ? c : d; " * 40 + b"<!-- late --><?pi x?></w>",
+        b"<w><![CDATA[ ?> --> ]]><?p <!-- ?><!-- <?q ?> --></w>",
+    ],
+)
+def test_masked_spans_are_those_of_the_pattern(text: bytes) -> None:
+    document = xmlio.Document(path="x.xml", data=text, root=etree.fromstring(b"<w/>"), leading_bytes=0, leading_lines=0)
+    spans = [match.span() for match in xmlio._MASKED.finditer(text)]
+    assert document._masked_spans() == ([start for start, _ in spans], [end for _, end in spans])
+
+
+@pytest.mark.parametrize(
+    ("body", "hides"),
+    [
+        (b"<w><a>hello</a></w>", False),
+        (b"<w><a>" + b"!?" * 40 + b"</a></w>", False),
+        (b"<w><a>" + b"!?" * 40 + b"</a><!-- c --></w>", True),
+        (b"<w><a>" + b"!?" * 40 + b"</a><?pi ?></w>", True),
+        (b"<w><a><![CDATA[x]]></a></w>", True),
+        (b"<!-- before --><?pi ?><w><a/></w>", False),
+    ],
+)
+def test_markup_that_could_hide_a_tag_is_found_after_the_root(body: bytes, hides: bool) -> None:
+    data = b'<?xml version="1.0"?>\n<!DOCTYPE w SYSTEM "w.dtd">\n' + body
+    assert parse("x.xml", data)._hides_tags() is hides
+
+
 def test_position_lookups_stay_linear_with_many_findings() -> None:
     # Each lookup used to rescan the whole tree, and past line 65535 every element shared one
     # lxml line number: 70,000 lookups on a 70,000-line file took minutes.
