@@ -114,7 +114,7 @@ class Engine:
         # almost no garbage cycles; the cyclic collector would rescan the growing heap again and
         # again (more than half the time on a 50,000-transition workflow). Cycles made here
         # (workflow <-> graph) are collected after the pause.
-        with _gc_paused():
+        with gc_paused():
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
@@ -192,7 +192,7 @@ class Engine:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     enabled = gc.isenabled()
     gc.disable()
     try:
