@@ -73,14 +73,10 @@ def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
     holders = resolution_holders(ctx)
     # An unreachable status is unreachable-status's finding; nobody gets stuck in it.
     reachable = _reachable(ctx)
-    steps_by_id = ctx.workflow.steps_by_id
     candidates = [
         s
-        for s in ctx.workflow.statuses
-        if s.step_id is not None
-        and steps_by_id.get(s.step_id) is s  # _own_statuses, inline
-        and s.step_id not in holders
-        and (reachable is None or s.step_id in reachable)
+        for s in _own_statuses(ctx.workflow)
+        if s.step_id not in holders and (reachable is None or s.step_id in reachable)
     ]
     if not candidates:
         return
