@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -256,55 +256,13 @@ def _notes(ctx: LintContext, steps: list[int], view: ResolutionView) -> list[str
     return notes + guess_notes(ctx, statuses)
 
 
-@dataclass
-class _Suspects:
-    """The transitions each per-transition rule below must look at closely, for one LintContext.
-
-    Every other transition fails one of the rule's first cheap tests: one pass over the workflow
-    settles those instead of a call per transition. The rules still make every test themselves.
-    """
-
-    view: ResolutionView
-    reopening: set[Transition]  # could leave a holder for a non-holder without clearing
-    resolving: set[Transition]  # set a resolution on the way into a bucketed non-resolved status
-    # reopen-clears-resolution's text for a list of source steps (many findings share theirs): the
-    # quoted names, the notes, and whether any source is known to carry a resolution.
-    described: dict[tuple[int, ...], tuple[str, list[str], bool]] = field(default_factory=dict)
-
-
-def _suspects(ctx: LintContext) -> _Suspects:
-    derived = ctx.buckets.derived
-    found: _Suspects | None = derived.get(_SUSPECTS)
-    if found is None:
-        view = resolution_view(ctx)
-        steps = ctx.workflow.steps_by_id
-        found = derived[_SUSPECTS] = _Suspects(view, set(), set())
-        for transition, fact in view.facts.items():
-            target = steps.get(transition.target) if transition.target is not None else None
-            if target is None:
-                continue  # a loop (step -1) or a dangling target: neither rule has anything to say
-            if fact.sets:  # into an open status, it is resolution-on-unresolved-status's concern
-                if ctx.buckets.bucket_of(target) not in (None, RESOLVED):
-                    found.resolving.add(transition)
-            elif (
-                view.carrying
-                and not (fact.clears or transition.kind == INITIAL or target.step_id in view.holders)
-                # A global is offered from every carrying status (none is its target, a non-holder).
-                and (transition.kind == GLOBAL or not view.carrying.keys().isdisjoint(transition.sources))
-            ):
-                found.reopening.add(transition)  # into a non-holder, keeping the resolution it may carry
-    return found
-
-
-_SUSPECTS = f"{__name__}:suspects"
+# reopen-clears-resolution's text per list of source steps (many findings share theirs): the quoted
+# names, the notes, and whether any source is known to carry a resolution. Kept per LintContext.
+_DESCRIBED = f"{__name__}:described"
 
 
 def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
-    # Runs once per transition and nearly always finds nothing: no generator, and the usual
-    # transition is settled by a set lookup.
-    if transition not in _suspects(ctx).reopening:
-        return ()
-    # Every test _suspects made, again, so this function alone says what the rule checks.
+    # Runs once per transition and nearly always finds nothing: plain returns, no generator.
     if transition.kind == INITIAL:
         return ()
     target = ctx.workflow.status_of_step(transition.target)
@@ -350,7 +308,7 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
 
 def _described(ctx: LintContext, sources: list[int]) -> tuple[str, list[str], bool]:
     """The quoted source names, the notes on them, and whether any is known to carry a resolution."""
-    described = _suspects(ctx).described
+    described: dict[tuple[int, ...], tuple[str, list[str], bool]] = ctx.buckets.derived.setdefault(_DESCRIBED, {})
     key = tuple(sources)
     found = described.get(key)
     if found is None:
@@ -367,8 +325,6 @@ def resolution_on_unresolved_status(
     transition: Transition, args: dict[str, Any], ctx: LintContext
 ) -> Iterable[Problem]:
     # Once per transition, and usually nothing: plain returns rather than a generator.
-    if transition not in _suspects(ctx).resolving:
-        return ()
     target = ctx.workflow.status_of_step(transition.target)
     if target is None:
         return ()
