@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +48,9 @@ class LintRun:
     configs: list[Config]
     rules: list[Rule] = field(default_factory=list)
     accepted: Accepted = field(default_factory=Accepted)  # suppressed, baselined, stale suppressions
+    # The configuration each file was linted with (--config, --catalogue and the rest applied);
+    # formatters that draw a workflow take its catalogue from here.
+    config_for: Callable[[str], Config] | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -129,7 +133,7 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
         results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
     engines = cache.engines
     rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
-    run = LintRun(results=results, configs=[e.config for e in engines], rules=rules)
+    run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
     run.accepted = acceptance.apply(results, cache.engine_for)
     return run
 
@@ -146,6 +150,7 @@ def make_report(run: LintRun, quiet: bool = False, color: bool = False) -> Repor
         suppressed=accepted.suppressed,
         baselined=accepted.baselined,
         stale_baseline=accepted.stale_baseline,
+        config_for=run.config_for,
     )
 
 

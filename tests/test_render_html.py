@@ -171,3 +171,20 @@ def test_screenshot_reads_well(demo_report: Path) -> None:
     assert data.startswith(b"\x89PNG")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 1000)
+
+
+@needs_dot
+def test_lint_format_html_colours_statuses_from_the_catalogue_given(tmp_path: Path) -> None:
+    # A copy away from fixtures/demo/.jwflint.yaml: only --catalogue says what 10026 is.
+    workflow = tmp_path / "service_desk.xml"
+    workflow.write_bytes(DEMO.read_bytes())
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text('statuses:\n  "10026": {name: Support In Progress, bucket: waiting}\n', encoding="utf-8")
+    out = tmp_path / "report.html"
+    run = invoke(["lint", workflow, "--catalogue", catalogue, "--format", "html", "-o", out])
+    assert run.code == 1, run.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "catalogue: status id 10026 is waiting" in page
+    # Without --catalogue nothing maps it, and the report says no such thing.
+    run = invoke(["lint", workflow, "--format", "html", "-o", out])
+    assert "catalogue: status id 10026" not in out.read_text(encoding="utf-8")

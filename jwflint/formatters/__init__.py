@@ -15,6 +15,7 @@ from jwflint import __version__
 from jwflint.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from jwflint.config import Config
     from jwflint.linter import FileResult
     from jwflint.rules import Rule
 
@@ -38,6 +39,8 @@ class Report:
     suppressed: list[Finding] = field(default_factory=list)  # hidden by config suppressions (kept in SARIF)
     baselined: list[Finding] = field(default_factory=list)  # hidden by --baseline (kept in SARIF)
     stale_baseline: int = 0  # baseline entries for linted workflows that no longer match
+    # The configuration a file was linted with; None for a report made outside a lint run.
+    config_for: Callable[[str], Config] | None = None
 
     def counts(self) -> dict[str, int]:
         counts = {severity.label: 0 for severity in sorted(Severity, reverse=True)}

@@ -18,14 +18,14 @@ def render(report: Report) -> str:
     from jwflint.render.report import html_report
     from jwflint.session import EngineCache, LintOptions
 
-    # The report carries no configuration: each file's catalogue (bucket colours) comes from
-    # the config file that applies to it, found as `jwflint lint` finds it.
-    configs = EngineCache(LintOptions())
+    # Bucket colours come from the catalogue each file was linted with (--config and --catalogue
+    # included); a report made outside a lint run finds each file's config as `jwflint lint` would.
+    config_for = report.config_for or EngineCache(LintOptions()).config_for
     by_file: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_file.setdefault(finding.file, []).append(finding)
     views = [
-        _view(result, by_file.get(result.path, []), configs.config_for(result.path))
+        _view(result, by_file.get(result.path, []), config_for(result.path))
         for result in report.results
         if not result.skipped
     ]
