@@ -88,8 +88,7 @@ class Document:
     def _locate(self, element: etree._Element) -> tuple[int, int]:
         tag = element.tag
         if isinstance(tag, str):
-            # Without a namespace the tag is the written name (and QName costs more than the lookup).
-            quick = self._position_on_its_line(element, tag if tag[0] != "{" else written_name(element))
+            quick = self._position_on_its_line(element, written_name(element))
             if quick is not None:
                 return quick
             offsets = self._start_tag_offsets(element)
@@ -124,8 +123,7 @@ class Document:
             if line[later + size : later + size + 1] in _NAME_ENDS:
                 return None
             later = line.find(opener, later + 1)
-        before = line[:hit]
-        return (line_no, len(before) + 1 if before.isascii() else _char_column(line, hit))
+        return (line_no, _char_column(line, hit))
 
     def _hides_tags(self) -> bool:
         """A comment, CDATA section or processing instruction after the prolog could hide a ``<tag``."""
