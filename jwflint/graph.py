@@ -42,13 +42,10 @@ class WorkflowGraph:
         edges = self._edges
         steps = self._steps
         for transition in workflow.transitions:
-            targets = self._targets(transition, steps)
-            if not targets:
-                if transition.kind == GLOBAL:
-                    self._global.append(transition)
-                continue
             kind = transition.kind
-            for target in targets:
+            if kind == GLOBAL:
+                self._global.append(transition)
+            for target in self._targets(transition, steps):
                 if kind == INITIAL:
                     # A new issue has no step to stay in (the model reports step -1 here); an
                     # edge would add a phantom node -1 to the graph.
@@ -62,8 +59,6 @@ class WorkflowGraph:
                         resolved = source if target == jira.STAY else target
                         edges.append((source, resolved, transition))
                         self._local_out.setdefault(source, []).append((transition, resolved))
-            if kind == GLOBAL:
-                self._global.append(transition)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
