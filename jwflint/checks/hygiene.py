@@ -9,7 +9,7 @@ from lxml import etree
 
 from jwflint import jira
 from jwflint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
-from jwflint.model import ConditionGroup, Function, Status, Transition, Workflow
+from jwflint.model import Function, Status, Transition, Workflow
 
 # Top-level OSWorkflow 2.8 sections that Jira's editor never writes.
 _TOP_LEVEL = {
@@ -88,28 +88,15 @@ def unusual_osworkflow(workflow: Any, args: dict[str, Any], ctx: LintContext) ->
         )
 
 
-def _flatten(group: ConditionGroup, out: list[Function]) -> None:
-    for item in group.items:
-        if isinstance(item, ConditionGroup):
-            _flatten(item, out)
-        else:
-            out.append(item)
-
-
 def transition_functions(transition: Transition) -> list[Function]:
     """The transition's conditions (depth first), validators and post-functions, in that order.
 
-    The same sequence as chaining ``iter_conditions()`` with the two lists, built as one list:
-    several per-transition checks walk it, and nested generators cost more than the walk itself.
+    One list rather than a chain of iterators: several per-transition checks walk it, and most
+    transitions have no conditions, so the usual case is one list concatenation.
     """
-    group = transition.conditions
-    if group is None:
+    if transition.conditions is None:
         return transition.validators + transition.post_functions
-    functions: list[Function] = []
-    _flatten(group, functions)
-    functions += transition.validators
-    functions += transition.post_functions
-    return functions
+    return [*transition.iter_conditions(), *transition.validators, *transition.post_functions]
 
 
 def _script_name(function: Function) -> str:
