@@ -90,13 +90,7 @@ def _into(ctx: LintContext, role: Role) -> list[Transition]:
     found = facts.into.get(role.bucket)
     if found is None:
         steps = role.steps
-        # targets_of() without building its list: conditional results are rare.
-        found = facts.into[role.bucket] = [
-            t
-            for t in ctx.workflow.transitions
-            if t.kind != INITIAL
-            and (t.target in steps or (t.conditional_targets and not steps.isdisjoint(t.conditional_targets)))
-        ]
+        found = facts.into[role.bucket] = [t for t in ctx.workflow.transitions if _leads_into(t, steps)]
     return found
 
 
@@ -105,10 +99,7 @@ def entering_role(ctx: LintContext, role: Role) -> list[Transition]:
     facts = _shared(ctx)
     found = facts.entering.get(role.bucket)
     if found is None:
-        steps = role.steps
-        found = facts.entering[role.bucket] = [
-            t for t in _into(ctx, role) if t.kind == GLOBAL or not steps.issuperset(t.sources)
-        ]
+        found = facts.entering[role.bucket] = [t for t in _into(ctx, role) if _enters_from_outside(t, role.steps)]
     return found
 
 
@@ -166,13 +157,21 @@ def entering(workflow: Workflow, steps: frozenset[int]) -> list[Transition]:
     A global transition is offered from every status, so it always counts; Resolved → Closed
     does not, because the issue already carries what it got on the way in.
     """
-    return [
-        transition
-        for transition in workflow.transitions
-        if transition.kind != INITIAL
-        and not steps.isdisjoint(targets_of(transition))
-        and (transition.kind == GLOBAL or not steps.issuperset(transition.sources))
-    ]
+    return [t for t in workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
+
+
+def _leads_into(transition: Transition, steps: frozenset[int]) -> bool:
+    """A non-initial transition that may lead into ``steps`` (targets_of() without its list:
+    conditional results are rare)."""
+    if transition.kind == INITIAL:
+        return False
+    extra = transition.conditional_targets
+    return transition.target in steps or (bool(extra) and not steps.isdisjoint(extra))
+
+
+def _enters_from_outside(transition: Transition, steps: frozenset[int]) -> bool:
+    """Offered from some status outside ``steps``: a global always, another if a source is outside."""
+    return transition.kind == GLOBAL or not steps.issuperset(transition.sources)
 
 
 def target_status(workflow: Workflow, transition: Transition, steps: frozenset[int]) -> Status | None:
