@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
-import gc
 from dataclasses import dataclass
 from functools import cached_property
 
 from jwflint import model as model_module
 from jwflint.errors import InputError
+from jwflint.linter import gc_paused
 from jwflint.model import Transition, Workflow
 from jwflint.patch.splice import ByteIndex, Layout, Splicer
 from jwflint.xmlio import Document, XMLSyntax, parse
@@ -54,12 +54,7 @@ def load(path: str, data: bytes) -> Source:
         raise InputError(f"{path}: cannot patch a file in encoding {encoding!r}: Jira exports are UTF-8")
     # As the linter does: the model and the index allocate many small objects that the cyclic
     # GC would rescan over and over on a large workflow; none of them forms a cycle to collect.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         workflow = model_module.build(document)
         index = ByteIndex(data, root)
-    finally:
-        if enabled:
-            gc.enable()
     return Source(path, data, document, workflow, index, Layout.of(data, root, index, encoding))
