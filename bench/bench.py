@@ -26,9 +26,10 @@ sys.path.insert(0, str(REPO))
 
 from lxml import etree  # noqa: E402
 
-from jwflint import model, xmlio  # noqa: E402
-from jwflint.config import Config  # noqa: E402
-from jwflint.linter import Engine, gc_paused  # noqa: E402
+from jwflint.config.settings import Config  # noqa: E402
+from jwflint.lint.engine import Engine, gc_paused  # noqa: E402
+from jwflint.model import workflow as model  # noqa: E402
+from jwflint.sources import xml_document as xmlio  # noqa: E402
 
 BUILTINS = (
     "com.atlassian.jira.workflow.function.issue.UpdateIssueStatusFunction",
@@ -202,8 +203,8 @@ def synthetic_run(statuses: int, transitions: int, shape: str) -> dict[str, floa
     code = (
         "import json, resource, sys, time\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from jwflint.config import Config\n"
-        "from jwflint.linter import Engine\n"
+        "from jwflint.config.settings import Config\n"
+        "from jwflint.lint.engine import Engine\n"
         "engine = Engine.from_config(Config())\n"
         "data = open(sys.argv[1], 'rb').read()\n"
         "start = time.perf_counter()\n"

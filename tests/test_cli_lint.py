@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from jwflint.cli import cli, use_color
-from jwflint.findings import Finding, Severity
-from jwflint.formatters import Report
-from jwflint.formatters import text as text_format
-from jwflint.resources import schema_path
+from jwflint.cli import cli
+from jwflint.cli.main import use_color
+from jwflint.core.findings import Finding, Severity
+from jwflint.core.resources import schema_path
+from jwflint.output import Report
+from jwflint.output import text as text_format
 
 from .conftest import CORPUS, FIXTURES, corpus_files
 from .test_corpus_core import independent_counts
@@ -310,12 +311,12 @@ def test_text_formatter_keeps_a_multi_line_message_on_one_line() -> None:
 
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwflint.model
+    import jwflint.model.workflow
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jwflint.model, "build", boom)
+    monkeypatch.setattr(jwflint.model.workflow, "build", boom)
     run = invoke(["lint", GOOD])
     assert run.code == 3
     assert run.stdout == ""
@@ -324,12 +325,12 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) 
 
 _INJECT = """
 import sys
-import jwflint.model
+import jwflint.model.workflow
 
 def boom(*args, **kwargs):
     raise RuntimeError("boom")
 
-jwflint.model.build = boom
+jwflint.model.workflow.build = boom
 from jwflint.cli import main
 sys.argv = ["jwflint", *sys.argv[1:]]
 main()

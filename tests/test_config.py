@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.catalogue_config import load_catalogue_file, rest_fields
-from jwflint.config import Config, check_rule_references, find_config, load_config, parse_config
-from jwflint.errors import ConfigError
-from jwflint.findings import Severity
-from jwflint.linter import load_rules
-from jwflint.resources import rules_dir
-from jwflint.session import EngineCache, LintOptions, lint_paths
-from jwflint.suppressions import config_rules
-from jwflint.yamlsource import load_yaml
+from jwflint.batch.session import EngineCache, LintOptions, lint_paths
+from jwflint.config.catalogue_file import load_catalogue_file, rest_fields
+from jwflint.config.settings import Config, check_rule_references, find_config, load_config, parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.core.errors import ConfigError
+from jwflint.core.findings import Severity
+from jwflint.core.resources import rules_dir
+from jwflint.lint.engine import load_rules
+from jwflint.lint.suppressions import config_rules
 
 from .conftest import FIXTURES, REPO
 from .test_cli_lint import invoke
@@ -464,7 +464,7 @@ PACK_ERRORS = [
 
 @pytest.mark.parametrize(("case", "rules", "expected"), PACK_ERRORS, ids=[c[0] for c in PACK_ERRORS])
 def test_pack_errors_exit_2_with_one_line(tmp_path: Path, case: str, rules: str, expected: str) -> None:
-    from jwflint.checks import CHECKS
+    from jwflint.lint.checks import CHECKS
 
     pack = write(tmp_path, "org.yaml", "pack: org\nrules:\n" + rules)
     bundled = next(r.source for r in load_rules(Config()) if r.id == "any-to-resolved")

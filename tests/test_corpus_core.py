@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.config import Config
-from jwflint.linter import Engine
-from jwflint.model import COMMON, GLOBAL, INITIAL, STEP, Workflow, build
-from jwflint.xmlio import parse
+from jwflint.config.settings import Config
+from jwflint.lint.engine import Engine
+from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, build
+from jwflint.sources.xml_document import parse
 
 from .conftest import CORPUS, CORPUS_BULK, bulk_files, corpus_files
 

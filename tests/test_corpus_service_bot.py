@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from jwflint.config import Config, parse_config
-from jwflint.findings import Finding, Severity
-from jwflint.linter import Engine
-from jwflint.yamlsource import load_yaml
+from jwflint.config.settings import Config, parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.core.findings import Finding, Severity
+from jwflint.lint.engine import Engine
 
 from .conftest import CORPUS
 

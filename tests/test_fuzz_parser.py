@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jwflint.config import Config
-from jwflint.findings import Severity
-from jwflint.linter import Engine
+from jwflint.config.settings import Config
+from jwflint.core.findings import Severity
+from jwflint.lint.engine import Engine
 
 from .conftest import FIXTURES, corpus_files
 from .test_cli_lint import FINDING, invoke

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.findings import Finding, Severity
-from jwflint.formatters import Report, github
+from jwflint.core.findings import Finding, Severity
+from jwflint.output import Report, github
 
 from .conftest import FIXTURES
 from .test_cli_lint import invoke

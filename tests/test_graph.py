@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from jwflint import jira
-from jwflint.graph import ANY, START, WorkflowGraph
-from jwflint.model import GLOBAL, INITIAL, Workflow
-from jwflint.model import build as build_model
-from jwflint.xmlio import parse
+from jwflint.core import jira
+from jwflint.model.graph import ANY, START, WorkflowGraph
+from jwflint.model.workflow import GLOBAL, INITIAL, Workflow
+from jwflint.model.workflow import build as build_model
+from jwflint.sources.xml_document import parse
 
 from .conftest import corpus_files
 from .test_model import WORKFLOW, model
@@ -152,7 +152,7 @@ def test_globals_are_stored_once_not_per_status() -> None:
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[-50:])
 def test_corpus_graph_matches_its_model(path: Path) -> None:
-    from jwflint.model import build
+    from jwflint.model.workflow import build
 
     workflow = build(parse(str(path), path.read_bytes()))
     graph = workflow.graph()

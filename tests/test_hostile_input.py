@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jwflint import xmlio
+from jwflint.sources import xml_document as xmlio
 
 from .conftest import FIXTURES, corpus_files
 from .test_cli_lint import FINDING, Run, invoke, run_jwflint

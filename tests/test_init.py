@@ -12,14 +12,14 @@ import pytest
 import yaml
 from lxml import etree
 
-from jwflint import init as init_module
-from jwflint import jira
-from jwflint.buckets import Buckets
-from jwflint.catalogue import Catalogue
-from jwflint.config import load_config
-from jwflint.errors import JwflintError
-from jwflint.model import build
-from jwflint.xmlio import parse
+from jwflint.config import starter as init_module
+from jwflint.config.settings import load_config
+from jwflint.core import jira
+from jwflint.core.errors import JwflintError
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import build
+from jwflint.sources.xml_document import parse
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 SAMPLES = (

@@ -6,13 +6,13 @@ from collections import Counter
 
 import pytest
 
-from jwflint.checks.conditions import restricts
-from jwflint.config import Config, parse_config
-from jwflint.findings import Finding, Severity
-from jwflint.linter import Engine
-from jwflint.model import build
-from jwflint.xmlio import parse
-from jwflint.yamlsource import load_yaml
+from jwflint.config.settings import Config, parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.core.findings import Finding, Severity
+from jwflint.lint.checks.conditions import restricts
+from jwflint.lint.engine import Engine
+from jwflint.model.workflow import build
+from jwflint.sources.xml_document import parse
 
 from .conftest import CORPUS, corpus_files
 

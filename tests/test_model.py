@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jwflint import jira
-from jwflint.model import COMMON, GLOBAL, INITIAL, STEP, Workflow, build, parse_id, workflow_name
-from jwflint.xmlio import parse
+from jwflint.core import jira
+from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, build, parse_id, workflow_name
+from jwflint.sources.xml_document import parse
 
 PERMISSION_VALIDATOR = "com.atlassian.jira.workflow.validator.PermissionValidator"
 POST = f"""<post-functions>

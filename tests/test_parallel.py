@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from jwflint import parallel, session
-from jwflint.errors import JwflintError
-from jwflint.session import EngineCache, LintOptions
+from jwflint.batch import parallel, session
+from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.core.errors import JwflintError
 from tests.conftest import CORPUS, CORPUS_BULK, FIXTURES, REPO, bulk_files, corpus_files
 
 NEEDS_CORPUS = pytest.mark.skipif(not corpus_files(), reason="../shared/corpus is not available")

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 from lxml import etree
 
-from jwflint import jira
 from jwflint.cli import cli
+from jwflint.core import jira
 from jwflint.patch import apply, fixers, splice
 
 from .conftest import FIXTURES

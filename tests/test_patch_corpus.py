@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jwflint.config import Config, parse_config
-from jwflint.linter import Engine
+from jwflint.config.settings import Config, parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.bot import BotOptions
-from jwflint.xmlio import XMLSyntax, parse
-from jwflint.yamlsource import load_yaml
+from jwflint.sources.xml_document import XMLSyntax, parse
 
 from .conftest import bulk_files, corpus_files
 

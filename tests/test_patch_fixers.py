@@ -7,12 +7,12 @@ from collections import Counter
 
 from lxml import etree
 
-from jwflint import jira
-from jwflint.config import parse_config
-from jwflint.linter import Engine
+from jwflint.config.settings import parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.core import jira
+from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.bot import BotOptions
-from jwflint.yamlsource import load_yaml
 
 CONFIG = """
 catalogue:

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from jwflint import jira
-from jwflint.config import Config
-from jwflint.errors import JwflintError
-from jwflint.linter import Engine
+from jwflint.config.settings import Config
+from jwflint.core import jira
+from jwflint.core.errors import JwflintError
+from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.bot import BotOptions
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from jwflint.errors import JwflintError
+from jwflint.core.errors import JwflintError
 from jwflint.patch.splice import ByteIndex, Edit, Layout, Splicer, apply, line_indent, overlaps
-from jwflint.xmlio import parse
+from jwflint.sources.xml_document import parse
 
 from .conftest import corpus_files
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from jwflint import xmlio
-from jwflint.errors import InputError
-from jwflint.xmlio import XMLSyntax, parse, read_bytes
+from jwflint.core.errors import InputError
+from jwflint.sources import xml_document as xmlio
+from jwflint.sources.xml_document import XMLSyntax, parse, read_bytes
 
 from .conftest import corpus_files
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jwflint.buckets import Buckets
-from jwflint.catalogue import Catalogue
-from jwflint.model import build
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import build
 from jwflint.render.api import render_patch
 from jwflint.render.images import dot_available
 from jwflint.render.scene import build_scene, wrap
-from jwflint.xmlio import parse
+from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES, corpus_files
 from .test_cli_lint import invoke
@@ -243,7 +243,7 @@ def test_lint_never_imports_rendering(output_format: str) -> None:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'graphviz')"
-        " or m.startswith('jwflint.render') or m == 'jwflint.templating')\n"
+        " or m.startswith('jwflint.render') or m == 'jwflint.core.templating')\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jwflint.buckets import Buckets
-from jwflint.catalogue import Catalogue
-from jwflint.findings import Finding, Severity
-from jwflint.model import Workflow, build
+from jwflint.core.findings import Finding, Severity
+from jwflint.core.templating import dot_html, dot_str
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import Workflow, build
 from jwflint.render.dot import to_dot
 from jwflint.render.scene import ADDED, ANY, MISSING, PHANTOM, REMOVED, START, Scene, build_scene
-from jwflint.templating import dot_html, dot_str
-from jwflint.xmlio import parse
+from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES, REPO
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.buckets import Buckets
-from jwflint.catalogue import Catalogue
-from jwflint.model import build
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import build
 from jwflint.render.mermaid import to_mermaid
 from jwflint.render.scene import build_scene, routes
-from jwflint.xmlio import parse
+from jwflint.sources.xml_document import parse
 
 from .conftest import corpus_files
 from .test_render_dot import cases, fixture_scene, fixture_workflow

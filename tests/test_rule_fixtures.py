@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.config import Config, load_config
-from jwflint.linter import Engine, load_rules
-from jwflint.rules import BUNDLED_PACKS
+from jwflint.config.settings import Config, load_config
+from jwflint.lint.engine import Engine, load_rules
+from jwflint.lint.rules import BUNDLED_PACKS
 
 from .conftest import FIXTURES
 

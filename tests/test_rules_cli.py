@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.config import Config
-from jwflint.linter import load_rules
-from jwflint.suppressions import config_rules
+from jwflint.config.settings import Config
+from jwflint.lint.engine import load_rules
+from jwflint.lint.suppressions import config_rules
 
 from .conftest import REPO
 from .test_cli_lint import invoke

@@ -13,12 +13,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from jwflint.config import Config
-from jwflint.findings import Finding, Severity
-from jwflint.formatters import Report, sarif
-from jwflint.linter import load_rules
-from jwflint.resources import schema_path
-from jwflint.suppressions import config_rules
+from jwflint.config.settings import Config
+from jwflint.core.findings import Finding, Severity
+from jwflint.core.resources import schema_path
+from jwflint.lint.engine import load_rules
+from jwflint.lint.suppressions import config_rules
+from jwflint.output import Report, sarif
 
 from .conftest import FIXTURES, REPO, corpus_files
 from .test_cli_lint import invoke

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from jwflint.checks.base import LintContext
-from jwflint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
 from jwflint.cli import cli
-from jwflint.config import Config, parse_config
-from jwflint.findings import Finding, Severity
-from jwflint.linter import Engine
-from jwflint.model import build
-from jwflint.xmlio import parse
-from jwflint.yamlsource import load_yaml
+from jwflint.config.settings import Config, parse_config
+from jwflint.config.yaml_source import load_yaml
+from jwflint.core.findings import Finding, Severity
+from jwflint.lint.checks.base import LintContext
+from jwflint.lint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
+from jwflint.lint.engine import Engine
+from jwflint.model.workflow import build
+from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jwflint import stats
-from jwflint.session import LintOptions, lint_paths
-from jwflint.vendors import vendor_of
+from jwflint.batch import stats
+from jwflint.batch.session import LintOptions, lint_paths
+from jwflint.core.vendors import vendor_of
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 SAMPLES = (

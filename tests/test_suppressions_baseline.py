@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from jwflint import baseline
-from jwflint.config import Suppression
-from jwflint.findings import Finding, Severity
-from jwflint.suppressions import matches, subject_matches
+from jwflint.batch import baseline
+from jwflint.config.settings import Suppression
+from jwflint.core.findings import Finding, Severity
+from jwflint.lint.suppressions import matches, subject_matches
 
 from .conftest import FIXTURES
 from .test_cli_lint import invoke

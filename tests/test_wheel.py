@@ -84,7 +84,7 @@ def test_installed_package_finds_its_bundled_rules(installed: Path, tmp_path: Pa
         [
             str(python),
             "-c",
-            "import jwflint, jwflint.resources as r; print(jwflint.__file__); print(r.rules_dir()); "
+            "import jwflint, jwflint.core.resources as r; print(jwflint.__file__); print(r.rules_dir()); "
             "print(r.templates_dir()); print(sorted(p.name for p in r.rules_dir().glob('*.yaml')))",
         ],
         cwd=tmp_path,

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from jwflint import suppressions
-from jwflint.checks.base import LintContext, Problem
-from jwflint.checks.coverage import role_of
-from jwflint.config import Config
-from jwflint.errors import JwflintError
-from jwflint.findings import Finding
-from jwflint.linter import Engine
+from jwflint.config.settings import Config
+from jwflint.core.errors import JwflintError
+from jwflint.core.findings import Finding
+from jwflint.lint import suppressions
+from jwflint.lint.checks.base import LintContext, Problem
+from jwflint.lint.checks.coverage import role_of
+from jwflint.lint.engine import Engine
+from jwflint.lint.rules import Rule
 from jwflint.patch import bot, fixers, splice
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.source import Source, load
-from jwflint.rules import Rule
 
 # `jwflint fix` re-lints and fixes again until nothing is left to fix; fixes that touch the same
 # bytes wait for the next round. Real workflows settle in two rounds.

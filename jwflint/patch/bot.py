@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from jwflint import jira
-from jwflint.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
-from jwflint.catalogue import BotIdentity, Catalogue, Screen
-from jwflint.checks.base import LintContext
-from jwflint.checks.bot import evaluate, restricts_to_bot
-from jwflint.checks.coverage import entering, no_role_message, role_of
-from jwflint.errors import JwflintError
-from jwflint.model import GLOBAL, Status, Workflow
+from jwflint.core import jira
+from jwflint.core.errors import JwflintError
+from jwflint.lint.checks.base import LintContext
+from jwflint.lint.checks.bot import evaluate, restricts_to_bot
+from jwflint.lint.checks.coverage import entering, no_role_message, role_of
+from jwflint.model.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
+from jwflint.model.catalogue import BotIdentity, Catalogue, Screen
+from jwflint.model.workflow import GLOBAL, Status, Workflow
 from jwflint.patch import fragments, manual
 from jwflint.patch.fragments import ActionSpec, FunctionSpec
 from jwflint.patch.manual import ManualStep

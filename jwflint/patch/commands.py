@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jwflint import exitcodes
-from jwflint.errors import JwflintError
-from jwflint.linter import Engine, expand_paths
+from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.core import exitcodes
+from jwflint.core.errors import JwflintError
+from jwflint.lint.engine import Engine, expand_paths
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
 from jwflint.patch.bot import BOT_BUCKETS, DEFAULT_SUFFIX, BotOptions
@@ -24,8 +25,7 @@ from jwflint.patch.output import (
     write_patched,
 )
 from jwflint.patch.source import NotAWorkflow
-from jwflint.session import EngineCache, LintOptions
-from jwflint.xmlio import read_bytes
+from jwflint.sources.xml_document import read_bytes
 
 Compute = Callable[[str, bytes, Engine], Outcome]
 
@@ -155,7 +155,7 @@ def _text(flag: str, value: str | None) -> str | None:
         return None
     from jinja2 import TemplateRuntimeError
 
-    from jwflint.templating import xml_escape
+    from jwflint.core.templating import xml_escape
 
     try:
         xml_escape(value)

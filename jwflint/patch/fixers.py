@@ -12,16 +12,16 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from jwflint import jira
-from jwflint.checks.base import LintContext, Problem
-from jwflint.checks.coverage import last_field_update
-from jwflint.model import INITIAL, Function, Transition
+from jwflint.core import jira
+from jwflint.lint.checks.base import LintContext, Problem
+from jwflint.lint.checks.coverage import last_field_update
+from jwflint.lint.rules import Rule
+from jwflint.model.workflow import INITIAL, Function, Transition
 from jwflint.patch import bot, fragments, manual
 from jwflint.patch.fragments import FunctionSpec
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.source import Source
 from jwflint.patch.splice import Edit, line_indent
-from jwflint.rules import Rule
 
 
 @dataclass

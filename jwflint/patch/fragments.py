@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jwflint import jira
+from jwflint.core import jira
 
 # Arg order as Jira's own exports write each of these (jira-xml-format.md §1.4: never keyed on,
 # but kept so a re-export does not reorder what jwflint wrote).
@@ -135,38 +135,38 @@ def restriction(group: str | None, role: str | None, hide_from_users: bool) -> G
 
 
 def render_actions(actions: list[ActionSpec], section: bool) -> str:
-    from jwflint.templating import render
+    from jwflint.core.templating import render
 
     return render("patch/global-actions.xml.j2" if section else "patch/actions.xml.j2", actions=actions)
 
 
 def render_function(function: FunctionSpec, wrap: bool = False) -> str:
     """One ``<function>``; with ``wrap``, inside a new ``<post-functions>``."""
-    from jwflint.templating import render
+    from jwflint.core.templating import render
 
     return render("patch/function.xml.j2", fn=function, wrap=wrap)
 
 
 def render_arg(name: str, value: str) -> str:
-    from jwflint.templating import render
+    from jwflint.core.templating import render
 
     return render("patch/arg.xml.j2", name=name, value=value)
 
 
 def escape(value: str) -> str:
     """A text value escaped as the templates escape it (for edits that replace a value in place)."""
-    from jwflint.templating import xml_escape
+    from jwflint.core.templating import xml_escape
 
     return str(xml_escape(value))
 
 
 def render_restrict_to(group: GroupSpec) -> str:
-    from jwflint.templating import render
+    from jwflint.core.templating import render
 
     return render("patch/restrict-to.xml.j2", group=group)
 
 
 def render_condition(item: ConditionSpec | GroupSpec) -> str:
-    from jwflint.templating import render
+    from jwflint.core.templating import render
 
     return render("patch/condition.xml.j2", item=item)

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from jwflint.buckets import BUCKET_TITLES
-from jwflint.catalogue import Screen
+from jwflint.model.buckets import BUCKET_TITLES
+from jwflint.model.catalogue import Screen
 
 API = "/rest/api/3"
 

@@ -6,12 +6,12 @@ import codecs
 from dataclasses import dataclass
 from functools import cached_property
 
-from jwflint import model as model_module
-from jwflint.errors import InputError
-from jwflint.linter import gc_paused
-from jwflint.model import Transition, Workflow
+from jwflint.core.errors import InputError
+from jwflint.lint.engine import gc_paused
+from jwflint.model import workflow as model_module
+from jwflint.model.workflow import Transition, Workflow
 from jwflint.patch.splice import ByteIndex, Layout, Splicer
-from jwflint.xmlio import Document, XMLSyntax, parse
+from jwflint.sources.xml_document import Document, XMLSyntax, parse
 
 
 class NotAWorkflow(InputError):

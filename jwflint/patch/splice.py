@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from jwflint.errors import JwflintError
+from jwflint.core.errors import JwflintError
 
 
 @dataclass(frozen=True)

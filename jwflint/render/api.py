@@ -6,15 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from jwflint.errors import JwflintError
-from jwflint.model import workflow_name
+from jwflint.batch.session import LintOptions, write_atomic
+from jwflint.core.errors import JwflintError
+from jwflint.model.workflow import workflow_name
 from jwflint.render import report
 from jwflint.render.dot import to_dot
 from jwflint.render.images import IMAGE_FORMATS, render_image
 from jwflint.render.mermaid import to_mermaid
 from jwflint.render.scene import Scene, build_scene
 from jwflint.render.source import Loaded, load
-from jwflint.session import LintOptions, write_atomic
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 BINARY_FORMATS = ("png", "pdf")

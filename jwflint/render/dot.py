@@ -6,7 +6,7 @@ decides the layout of the source and how labels are composed and escaped.
 
 from __future__ import annotations
 
-from jwflint.model import INITIAL
+from jwflint.model.workflow import INITIAL
 from jwflint.render import palette
 from jwflint.render.scene import (
     ADDED,
@@ -108,7 +108,7 @@ def legend(scene: Scene) -> list[tuple[str, str, str]]:
 
 
 def to_dot(scene: Scene) -> str:
-    from jwflint import templating
+    from jwflint.core import templating
 
     return templating.render(
         TEMPLATE,

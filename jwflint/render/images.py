@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from jwflint.errors import JwflintError
+from jwflint.core.errors import JwflintError
 
 IMAGE_FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = "install Graphviz (apt-get install graphviz / brew install graphviz)"

@@ -53,7 +53,7 @@ def edge_label(edge: Edge) -> str:
 
 
 def to_mermaid(scene: Scene) -> str:
-    from jwflint import templating
+    from jwflint.core import templating
 
     def state(node_id: str) -> str:
         return START_STATE if node_id == START else node_id

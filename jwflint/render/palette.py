@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jwflint.buckets import IN_PROGRESS, NEW, REOPENED, RESOLVED, WAITING
+from jwflint.model.buckets import IN_PROGRESS, NEW, REOPENED, RESOLVED, WAITING
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from jwflint import __version__
-from jwflint.buckets import Buckets
-from jwflint.findings import Finding, Severity
-from jwflint.model import Workflow
+from jwflint.core.findings import Finding, Severity
+from jwflint.model.buckets import Buckets
+from jwflint.model.workflow import Workflow
 from jwflint.render import palette
 from jwflint.render.dot import to_dot
 from jwflint.render.images import NEEDS_GRAPHVIZ, GraphvizMissing, inline_svg, render_image
@@ -122,7 +122,7 @@ def unified_diff(before: Workflow, after: Workflow) -> str:
 
 
 def html_report(views: Sequence[WorkflowView], title: str = "jwflint report") -> str:
-    from jwflint import templating
+    from jwflint.core import templating
 
     totals = {severity: sum(v.count(severity) for v in views) for severity in SEVERITIES}
     return templating.render(

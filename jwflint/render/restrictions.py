@@ -6,8 +6,8 @@ and a permission condition repeats the permission scheme, so neither makes an ed
 
 from __future__ import annotations
 
-from jwflint import jira
-from jwflint.model import ConditionGroup, Function, Transition
+from jwflint.core import jira
+from jwflint.model.workflow import ConditionGroup, Function, Transition
 
 # JSU's conditions appear in real exports next to Jira's own (see jira-xml-format.md §4.1);
 # they are matched by their short class name because the plugin's package has moved over time.

@@ -12,10 +12,10 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from jwflint import jira
-from jwflint.buckets import BUCKET_TITLES, BUCKETS, Buckets
-from jwflint.findings import Finding, Severity
-from jwflint.model import COMMON, GLOBAL, INITIAL, Status, Transition, Workflow
+from jwflint.core import jira
+from jwflint.core.findings import Finding, Severity
+from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, Buckets
+from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, Status, Transition, Workflow
 from jwflint.render import palette
 from jwflint.render.restrictions import restriction
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jwflint import suppressions
-from jwflint.buckets import Buckets
-from jwflint.catalogue import Catalogue
-from jwflint.errors import InputError
-from jwflint.findings import Finding
-from jwflint.linter import FileResult
-from jwflint.model import Workflow
-from jwflint.session import EngineCache, LintOptions
+from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.core.errors import InputError
+from jwflint.core.findings import Finding
+from jwflint.lint import suppressions
+from jwflint.lint.engine import FileResult
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import Workflow
 
 
 @dataclass

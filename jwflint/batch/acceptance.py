@@ -1,0 +1,63 @@
+"""What a run accepts: config suppressions first, then the baseline; called by session.lint_paths.
+
+The baseline file is read before linting starts, so a broken one stops the run at once (exit 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jwflint.batch import baseline as baseline_module
+from jwflint.core.findings import Finding
+from jwflint.lint import suppressions
+from jwflint.model.workflow import workflow_name
+
+if TYPE_CHECKING:
+    from jwflint.lint.engine import Engine, FileResult
+
+
+@dataclass
+class Accepted:
+    suppressed: list[Finding] = field(default_factory=list)  # hidden by config suppressions
+    baselined: list[Finding] = field(default_factory=list)  # hidden by the baseline
+    config_findings: list[Finding] = field(default_factory=list)  # stale-suppression findings
+    stale_baseline: int = 0  # baseline entries for linted workflows that matched nothing
+    baseline_path: str | None = None
+    written: int | None = None  # findings recorded by --write-baseline
+
+
+class Acceptance:
+    """Reads the baseline up front; ``apply`` then filters the run's results."""
+
+    def __init__(self, baseline: str | None = None, write_baseline: str | None = None) -> None:
+        self.write_path = write_baseline
+        self.baseline = baseline_module.load(baseline) if baseline and not write_baseline else None
+
+    def apply(self, results: list[FileResult], engine_for: Callable[[str], Engine]) -> Accepted:
+        """Remove accepted findings from ``results`` in place; say what was accepted and what is stale."""
+        outcome = suppressions.apply(results, engine_for)
+        accepted = Accepted(suppressed=outcome.suppressed, config_findings=outcome.stale)
+        # Files that could not be linted are never baselined: their findings mean "fix the input".
+        linted = [r for r in results if not r.failed and not r.skipped]
+        baseline = self.baseline
+        if self.write_path is not None:
+            current = [f for r in linted for f in r.findings]
+            from jwflint.batch.session import write_atomic
+
+            write_atomic(Path(self.write_path), baseline_module.render(current).encode("utf-8"))
+            baseline = baseline_module.from_findings(self.write_path, current)
+            accepted.written = len(current)
+        if baseline is None:
+            return accepted
+        accepted.baseline_path = baseline.path
+        matcher = baseline_module.Matcher(baseline)
+        for result in linted:
+            result.findings, hidden = matcher.split(result.findings)
+            accepted.baselined.extend(hidden)
+        accepted.stale_baseline = matcher.stale(
+            {r.workflow.name if r.workflow is not None else workflow_name(r.path) for r in linted}
+        )
+        return accepted

@@ -1,0 +1,133 @@
+"""`jwflint lint`: argument parsing only; the run itself is jwflint.batch.session."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from jwflint.cli.main import cli, use_color
+
+FAIL_ON = ("error", "warning", "info", "never")
+STATS_FORMATS = ("text", "json")  # the reports jwflint.batch.stats.attach can extend
+
+
+def _format_choices() -> list[str]:
+    from jwflint.output import FORMATTERS
+
+    return sorted(FORMATTERS)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(_format_choices()),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default=None,
+    help="Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only, without the summary.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), help="Catalogue file (YAML/JSON).")
+@click.option("--profile", type=click.Choice(["service-bot", "jira"]), help="Run one rule pack only.")
+@click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
+@click.option("--max-size", help="Refuse files larger than this (default 20MB).")
+@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--explain-buckets",
+    is_flag=True,
+    help="First print each status's bucket and why, and which statuses play each role "
+    "(to stdout; to stderr when a non-text report goes to stdout).",
+)
+@click.option("--jobs", "-j", default="1", metavar="N|auto", help="Lint in N processes (auto: one per CPU).")
+@click.option("--stats", "show_stats", is_flag=True, help="Add an inventory of each workflow (text and json).")
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings this baseline accepts; the summary counts entries that no longer match.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in FILE as the baseline (and accept them in this run).",
+)
+@click.option("--debug", is_flag=True, hidden=True)
+def lint(
+    paths: Sequence[str],
+    output_format: str,
+    output: str | None,
+    fail_on: str | None,
+    quiet: bool,
+    config_path: str | None,
+    catalogue_path: str | None,
+    profile: str | None,
+    packs: Sequence[str],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    max_size: str | None,
+    skip_non_workflow: bool,
+    explain_buckets: bool,
+    jobs: str,
+    show_stats: bool,
+    baseline: str | None,
+    write_baseline: str | None,
+    debug: bool,
+) -> None:
+    """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
+    if baseline and write_baseline:
+        raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
+    from jwflint.batch import parallel, session
+
+    if show_stats and output_format not in STATS_FORMATS:
+        raise click.UsageError(f"--stats works with --format {' or '.join(STATS_FORMATS)}")
+    # Workers send back findings and summaries, not workflow trees; these outputs need the trees.
+    job_count = 1 if explain_buckets or output_format == "html" else parallel.parse_jobs(jobs)
+
+    options = session.LintOptions(
+        config_path=config_path,
+        catalogue_path=catalogue_path,
+        profile=profile,
+        packs=tuple(packs),
+        select=tuple(select),
+        ignore=tuple(ignore),
+        max_size=max_size,
+        skip_non_workflow=skip_non_workflow,
+        jobs=job_count,
+        baseline=baseline,
+        write_baseline=write_baseline,
+    )
+    run = session.lint_paths(list(paths), options)
+    if run.accepted.written is not None:
+        click.echo(f"jwflint: wrote {run.accepted.written} finding(s) to baseline {write_baseline}", err=True)
+    if explain_buckets:
+        from jwflint.model.buckets import Buckets, explain_text
+
+        cache = session.EngineCache(options)
+        stream = sys.stderr if output is None and output_format != "text" else sys.stdout
+        for result in run.results:
+            if result.workflow is not None:
+                stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
+        stream.flush()
+    report = session.make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
+    from jwflint.output import formatter
+
+    text = formatter(output_format)(report)
+    if show_stats:
+        from jwflint.batch import stats
+
+        text = stats.attach(text, output_format, stats.collect(run.results))
+    session.write_output(text, output)
+    sys.exit(session.exit_code(run, report, fail_on))

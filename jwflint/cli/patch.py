@@ -1,0 +1,94 @@
+"""`jwflint fix` and `jwflint patch bot`: options only; the work is jwflint.patch.commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from jwflint.cli.main import cli
+
+
+def _patch_output_options(function: Any) -> Any:
+    """--diff, -o, --write and --manual-steps, shared by `fix` and `patch bot`."""
+    for option in reversed(
+        [
+            click.option("--diff", is_flag=True, help="Print a unified diff to stdout instead of writing a file."),
+            click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the patched workflow to FILE."),
+            click.option("--write", is_flag=True, help="Replace the input in place (atomically, mode kept)."),
+            click.option(
+                "--manual-steps",
+                type=click.Path(dir_okay=False),
+                help="Write the manual steps as Jira REST calls to FILE (.json for JSON).",
+            ),
+            click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file."),
+            click.option(
+                "--catalogue", "catalogue_path", type=click.Path(dir_okay=False), help="Catalogue file (YAML/JSON)."
+            ),
+            click.option("--max-size", help="Refuse files larger than this (default 20MB)."),
+            click.option("--debug", is_flag=True, hidden=True),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also apply fixes that change who can do what (transitions, conditions, post-functions).",
+)
+@click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
+@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@_patch_output_options
+def fix(
+    paths: Sequence[str],
+    unsafe_fixes: bool,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    skip_non_workflow: bool,
+    **kwargs: Any,
+) -> None:
+    """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml)."""
+    from jwflint.patch import commands
+
+    destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
+    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow))
+
+
+@cli.group()
+def patch() -> None:
+    """Generate patched workflows."""
+
+
+@patch.command("bot")
+@click.argument("workflow")
+@click.option("--group", help="Restrict the bot's transitions to this group (UserInGroupCondition).")
+@click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
+@click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
+@click.option("--hide-from-users", is_flag=True, help="Hide them from people, API only (RemoteOnlyCondition); ANDed.")
+@click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
+@click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
+@click.option("--reopened", metavar="STATUS", help="Target status for Reopen.")
+@click.option("--screen", type=int, metavar="ID", help="Screen of the resolve transition (default: one with Assignee).")
+@click.option("--resolution", metavar="ID", help="Resolution id the resolve sets (default: the catalogue's Done).")
+@click.option("--unassign-on-reopen/--keep-assignee", default=True, show_default=True, help="Reopen sets Unassigned.")
+@click.option("--name-suffix", default=" (bot)", show_default=True, help="Appended to the new transitions' names.")
+@click.option(
+    "--render",
+    "render_out",
+    type=click.Path(dir_okay=False),
+    help="Also draw the patch to FILE (.svg .png .pdf .dot .mmd, or .html with the diff and before/after pictures).",
+)
+@_patch_output_options
+def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
+    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs."""
+    from jwflint.patch import commands
+
+    destination, options = commands.cli_settings(kwargs)
+    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))

@@ -1,1 +1,0 @@
-"""Command bodies that are more than a few lines; jwflint.cli parses options and calls them."""

@@ -1,0 +1,347 @@
+"""Configuration: ``.jwflint.yaml`` found upward from a linted file, ``[tool.jwflint]`` in
+``pyproject.toml``, or ``--config``. Every error names the file and line, and unknown keys,
+severities and rule ids are errors rather than silently ignored settings."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jwflint.config.catalogue_file import load_catalogue_file, parse_catalogue
+from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
+from jwflint.core.errors import ConfigError
+from jwflint.core.findings import Severity
+from jwflint.model.catalogue import Catalogue
+from jwflint.sources.xml_document import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from jwflint.lint.rules import Rule
+
+__all__ = [
+    "Config",
+    "RuleRef",
+    "Suppression",
+    "check_rule_references",
+    "find_config",
+    "load_catalogue_file",
+    "load_config",
+    "parse_catalogue",
+    "parse_config",
+    "parse_size",
+    "with_catalogue",
+]
+
+CONFIG_NAMES = (".jwflint.yaml", ".jwflint.yml")
+FAIL_ON = ("error", "warning", "info", "never")
+PROFILES = ("service-bot", "jira")
+CONFIG_KEYS = (
+    "packs",
+    "profile",
+    "select",
+    "ignore",
+    "severity",
+    "fail_on",
+    "per_path_ignores",
+    "required_resolution_fields",
+    "max_file_size",
+    "catalogue",
+    "suppressions",
+)
+SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "reason")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An accepted finding, kept in config because Jira drops XML comments when it re-exports."""
+
+    workflow: str  # glob over workflow names
+    rule: str
+    status: str | None
+    transition: str | None
+    reason: str
+    path: str  # the config file
+    line: int  # where the entry starts, for stale-suppression findings
+
+    @property
+    def source(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A rule id (or pack name, where ``packs`` allows it) named in the config, checked once rules load."""
+
+    name: str
+    key: str  # select, ignore, severity, per_path_ignores or suppressions
+    line: int
+    packs: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None
+    packs: tuple[str, ...] = ()
+    profile: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: str = "error"
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    required_resolution_fields: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_BYTES
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    suppressions: tuple[Suppression, ...] = ()
+    rule_refs: tuple[RuleRef, ...] = ()
+
+    @property
+    def base_dir(self) -> Path:
+        return Path(self.path).parent if self.path else Path.cwd()
+
+    def ignored_for(self, file_path: str) -> set[str]:
+        """Rule ids and packs that ``per_path_ignores`` switches off for one file.
+
+        Patterns match the path relative to the config's folder (POSIX slashes), or the file name.
+        """
+        ignored: set[str] = set()
+        try:
+            relative = Path(file_path).resolve().relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            relative = Path(file_path).as_posix()
+        name = Path(file_path).name
+        for pattern, rules in self.per_path_ignores:
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(name, pattern):
+                ignored.update(rules)
+        return ignored
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.jwflint.yaml`` or ``pyproject.toml`` with ``[tool.jwflint]``, upward from start."""
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\[?\s*tool\.jwflint\s*[\].]", text, re.MULTILINE) is not None
+
+
+def load_config(path: Path | str) -> Config:
+    path = str(path)
+    if path.endswith(".toml"):
+        from jwflint.config.toml_source import read_tool_table
+
+        data: Any = read_tool_table(path)
+    else:
+        data = read_yaml_file(path)
+    return parse_config(LineDict() if data is None else data, path)
+
+
+def parse_config(data: Any, path: str) -> Config:
+    def fail(node: Any, key: str | None, message: str) -> ConfigError:
+        return ConfigError(f"{path}:{line_of(node, key)}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail(data, None, "the configuration must be a mapping of settings")
+    for key in data:
+        if key not in CONFIG_KEYS:
+            raise fail(data, str(key), f"unknown key {key!r} ({_suggest(str(key), CONFIG_KEYS)})")
+    base = Path(path).parent
+    refs: list[RuleRef] = []
+
+    def strings(key: str, ref: bool = False) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+        if not isinstance(items, list) or not all(_scalar(v) for v in items):
+            raise fail(data, key, f"{key} must be a list of strings")
+        lines = getattr(items, "item_lines", None) or [line_of(data, key)] * len(items)
+        if ref:
+            refs.extend(RuleRef(str(v), key, line) for v, line in zip(items, lines, strict=True))
+        return tuple(str(v) for v in items)
+
+    select = strings("select", ref=True)
+    ignore = strings("ignore", ref=True)
+    severity = _severities(data, fail, refs)
+    fail_on = data.get("fail_on", "error")
+    if fail_on not in FAIL_ON:
+        raise fail(data, "fail_on", f"fail_on is {fail_on!r}; expected one of: {', '.join(FAIL_ON)}")
+    profile = data.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise fail(data, "profile", f"profile is {profile!r}; expected one of: {', '.join(PROFILES)}")
+    try:
+        max_file_size = parse_size(data.get("max_file_size", DEFAULT_MAX_BYTES))
+    except ValueError as error:
+        raise fail(data, "max_file_size", str(error)) from None
+    catalogue = _catalogue(data, path, base)
+    packs = tuple(p if Path(p).is_absolute() else str((base / p).resolve()) for p in strings("packs"))
+    return Config(
+        path=path,
+        packs=packs,
+        profile=profile,
+        select=select,
+        ignore=ignore,
+        severity=severity,
+        fail_on=str(fail_on),
+        per_path_ignores=_per_path_ignores(data, fail, refs),
+        required_resolution_fields=strings("required_resolution_fields"),
+        max_file_size=max_file_size,
+        catalogue=catalogue,
+        suppressions=_suppressions(data, path, refs),
+        rule_refs=tuple(refs),
+    )
+
+
+def _severities(data: Any, fail: Any, refs: list[RuleRef]) -> dict[str, Severity]:
+    overrides = data.get("severity") or {}
+    if not isinstance(overrides, dict):
+        raise fail(data, "severity", "severity must map rule ids to error, warning or info")
+    severity: dict[str, Severity] = {}
+    for rule_id, level in overrides.items():
+        try:
+            severity[str(rule_id)] = Severity.parse(str(level))
+        except ValueError as error:
+            raise fail(overrides, str(rule_id), f"severity of {rule_id}: {error}") from None
+        refs.append(RuleRef(str(rule_id), "severity", line_of(overrides, str(rule_id)), packs=False))
+    return severity
+
+
+def _per_path_ignores(data: Any, fail: Any, refs: list[RuleRef]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = data.get("per_path_ignores") or {}
+    if not isinstance(raw, dict):
+        raise fail(data, "per_path_ignores", "per_path_ignores must map glob patterns to lists of rule ids")
+    result = []
+    for pattern, rules in raw.items():
+        rules = [rules] if _scalar(rules) else rules
+        if not isinstance(rules, list) or not all(_scalar(r) for r in rules):
+            raise fail(raw, str(pattern), f"per_path_ignores {pattern!r} must list rule ids or packs")
+        line = line_of(raw, str(pattern))
+        refs.extend(RuleRef(str(r), "per_path_ignores", line) for r in rules)
+        result.append((str(pattern), tuple(str(r) for r in rules)))
+    return tuple(result)
+
+
+def _catalogue(data: Any, path: str, base: Path) -> Catalogue:
+    value = data.get("catalogue")
+    if value is None:
+        return Catalogue()
+    if isinstance(value, str):  # catalogue: instance.yaml, relative to the config file
+        return load_catalogue_file(str(base / value))
+    return parse_catalogue(value, path, base)
+
+
+def _suppressions(data: Any, path: str, refs: list[RuleRef]) -> tuple[Suppression, ...]:
+    value = data.get("suppressions")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}:{line_of(data, 'suppressions')}: suppressions must be a list")
+    result = []
+    for index, entry in enumerate(value):
+        line = value.item_lines[index] if hasattr(value, "item_lines") else line_of(data, "suppressions")
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}:{line}: each suppression is a mapping with workflow, rule and reason")
+        for key in entry:
+            if key not in SUPPRESSION_KEYS:
+                raise ConfigError(
+                    f"{path}:{line_of(entry, str(key))}: unknown suppression key {key!r} "
+                    f"(expected one of: {', '.join(SUPPRESSION_KEYS)})"
+                )
+            if not _scalar(entry[key]):
+                raise ConfigError(f"{path}:{line_of(entry, str(key))}: suppression {key} must be a string")
+        for required in ("workflow", "rule", "reason"):
+            if not str(entry.get(required) or "").strip():
+                hint = "; say why the finding is accepted" if required == "reason" else ""
+                raise ConfigError(f"{path}:{line}: a suppression needs {required!r}{hint}")
+        refs.append(RuleRef(str(entry["rule"]), "suppressions", line_of(entry, "rule"), packs=False))
+        result.append(
+            Suppression(
+                workflow=str(entry["workflow"]),
+                rule=str(entry["rule"]),
+                status=_optional(entry.get("status")),
+                transition=_optional(entry.get("transition")),
+                reason=str(entry["reason"]).strip(),
+                path=path,
+                line=line,
+            )
+        )
+    return tuple(result)
+
+
+def check_rule_references(
+    config: Config, rules: Iterable[Rule], options: Iterable[tuple[str, Iterable[str]]] = ()
+) -> None:
+    """Fail on the first rule id or pack, in the config or on the command line, that no loaded rule has.
+
+    ``options`` pairs a command-line option (``select``, ``ignore``) with the names it was given.
+    """
+    rules = list(rules)
+    ids = {rule.id for rule in rules}
+    packs = {rule.pack for rule in rules}
+    for ref in config.rule_refs:
+        if ref.name not in ids and not (ref.packs and ref.name in packs):
+            choices = ids | packs if ref.packs else ids
+            raise ConfigError(f"{config.path}:{ref.line}: {unknown_rule(ref.name, f'in {ref.key}', choices)}")
+    for option, names in options:
+        for name in names:
+            if name not in ids and name not in packs:
+                raise ConfigError(unknown_rule(name, f"in --{option}", ids | packs))
+
+
+def unknown_rule(name: str, where: str, choices: Iterable[str]) -> str:
+    """``unknown rule 'x' in ignore (see `jwflint rules`)``, with a suggestion when one is close."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown rule {name!r}{' ' + where if where else ''} ({hint}see `jwflint rules`)"
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(choices)}"
+
+
+def parse_size(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("max_file_size must be a number of bytes or a size like 20MB")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError("max_file_size must be positive")
+        return value
+    match = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*", str(value).lower())
+    if not match:
+        raise ValueError(f"max_file_size {value!r} is not a size (e.g. 20MB, 512KB, 1000000)")
+    unit = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+    size = int(match.group(1)) * unit[match.group(2) or "b"]
+    if size <= 0:
+        raise ValueError("max_file_size must be positive")
+    return size
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
+def with_catalogue(config: Config, catalogue: Catalogue) -> Config:
+    return replace(config, catalogue=catalogue)

@@ -1,0 +1,248 @@
+"""``jwflint init``: write a starter ``.jwflint.yaml`` whose catalogue is pre-filled from workflow exports.
+
+The file is generated as text so that it can carry comments (why each bucket was guessed, how
+to fetch a screen's fields from Jira); every scalar that comes from an export goes through
+``yaml.safe_dump`` so names with quotes, colons or non-ASCII characters load back unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from jwflint.core import jira
+from jwflint.core.errors import InputError, JwflintError
+from jwflint.lint.engine import expand_paths
+from jwflint.model import workflow as model_module
+from jwflint.model.buckets import BUCKETS, Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import Workflow
+from jwflint.sources.xml_document import DEFAULT_MAX_BYTES, XMLSyntax, parse, read_bytes
+
+CONFIG_NAME = ".jwflint.yaml"
+MAX_USERS_LISTED = 4  # transitions named per screen comment; the rest are counted
+
+
+@dataclass
+class StatusEntry:
+    status_id: str
+    name: str
+    bucket: str | None
+    reason: str
+    used_in: list[str] = field(default_factory=list)  # workflow names
+    other_names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScreenEntry:
+    screen_id: int
+    shown_by: dict[str, list[str]] = field(default_factory=dict)  # workflow name -> transition labels
+
+
+@dataclass
+class Inventory:
+    """What the starter catalogue lists: statuses by Jira status id, screens by id, in first-seen order."""
+
+    sources: list[str] = field(default_factory=list)
+    statuses: dict[str, StatusEntry] = field(default_factory=dict)
+    screens: dict[int, ScreenEntry] = field(default_factory=dict)
+    unmapped_steps: list[str] = field(default_factory=list)  # steps without jira.status.id
+
+    def add(self, workflow: Workflow) -> None:
+        self.sources.append(workflow.path)
+        buckets = Buckets(workflow, Catalogue())
+        for status in workflow.statuses:
+            if not status.status_id:
+                self.unmapped_steps.append(f"{workflow.name}: {status.label}")
+                continue
+            name = buckets.status_name(status)
+            entry = self.statuses.get(status.status_id)
+            if entry is None:
+                assignment = buckets.by_step.get(status.step_id) if status.step_id is not None else None
+                entry = StatusEntry(
+                    status_id=status.status_id,
+                    name=name,
+                    bucket=assignment.bucket if assignment else None,
+                    reason=assignment.reason if assignment else "its name and status id match no bucket",
+                )
+                self.statuses[status.status_id] = entry
+            elif name != entry.name and name not in entry.other_names:
+                entry.other_names.append(name)
+            if workflow.name not in entry.used_in:
+                entry.used_in.append(workflow.name)
+        for transition in workflow.transitions:
+            if transition.screen is None:
+                continue
+            screen = self.screens.setdefault(transition.screen, ScreenEntry(transition.screen))
+            screen.shown_by.setdefault(workflow.name, []).append(transition.label)
+
+
+def load_workflows(paths: list[str]) -> list[Workflow]:
+    """Named files must be workflow exports; XML in named folders that is not a workflow is skipped."""
+    workflows: list[Workflow] = []
+    for given in paths:
+        from_folder = Path(given).is_dir()
+        files = expand_paths([given])
+        if from_folder and not files:
+            raise InputError(f"{given}: no *.xml files in this folder")
+        for path in files:
+            workflow = _load(path, skip_other_xml=from_folder)
+            if workflow is not None:
+                workflows.append(workflow)
+    return workflows
+
+
+def _load(path: str, skip_other_xml: bool) -> Workflow | None:
+    data = read_bytes(path, DEFAULT_MAX_BYTES)
+    try:
+        document = parse(path, data)
+    except XMLSyntax as error:
+        raise InputError(f"{path}:{error.line}:{error.column}: {error.message}") from None
+    if document.root.tag != "workflow":
+        if skip_other_xml:
+            return None
+        raise InputError(
+            f"{path}: the root element is <{document.root.tag}>, not <workflow>: not a Jira workflow export"
+        )
+    return model_module.build(document)
+
+
+def _relative(path: str, base: Path | None) -> str:
+    if base is None:
+        return path
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def scalar(value: object) -> str:
+    """One YAML flow scalar on one line, quoted only when needed (``yaml.safe_dump`` decides)."""
+    # YAML folds U+2028 and friends into real line breaks; double quotes keep them as escapes.
+    style = '"' if isinstance(value, str) and _LINE_BREAKING.search(value) else None
+    text = yaml.safe_dump([value], default_flow_style=True, allow_unicode=True, default_style=style, width=1 << 30)
+    return text.strip()[1:-1]
+
+
+def comment(text: str) -> str:
+    """Text safe inside a ``#`` comment: one line, no control characters."""
+    return _LINE_BREAKING.sub(" ", text).strip()
+
+
+def _listing(items: list[str], limit: int = MAX_USERS_LISTED) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def render(inventory: Inventory, base: Path | None = None) -> str:
+    """The config text; source paths are shown relative to ``base`` (the config's folder) when below it."""
+    lines = ["# jwflint configuration, written by `jwflint init`."]
+    if inventory.sources:
+        sources = [_relative(source, base) for source in inventory.sources]
+        lines.append("# " + comment(f"Catalogue pre-filled from: {_listing(sources, 6)}."))
+    lines += [
+        "# Review every entry: a Jira export does not carry status names, screen fields or the bot's identity.",
+        "",
+        "# Rule packs beyond the bundled structure, service-bot and jira packs (paths relative to this file).",
+        "packs: []",
+        "# profile: service-bot  # run one bundled pack only: service-bot or jira",
+        "# Lowest severity that makes `jwflint lint` fail: error, warning, info or never.",
+        "fail_on: error",
+        "",
+        "# Facts about your Jira instance that a workflow export does not carry.",
+        "catalogue:",
+        *_status_lines(inventory),
+        "",
+        *_screen_lines(inventory),
+        "",
+        "  # Resolution name -> id (GET /rest/api/3/resolution), e.g. {Done: '10000'}.",
+        "  resolutions: {}",
+        "  # done_resolution: Done  # the resolution the bot sets when it resolves",
+        "",
+        "  # The service-desk bot's identity: fill at least one, so the bot-* rules can check that",
+        "  # the bot may run its transitions.",
+        "  bot:",
+        "    group: null  # the group the bot's account is in, e.g. service-desk-bots",
+        "    role: null  # a project role id the bot holds, e.g. '10002'",
+        "    user: null  # the bot's user name, key or Atlassian account id",
+        "    # permissions: [BROWSE_PROJECTS, TRANSITION_ISSUES, RESOLVE_ISSUES, ASSIGN_ISSUES]  # when known",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _status_lines(inventory: Inventory) -> list[str]:
+    lines = [
+        f"  # Jira status id -> name and bucket ({', '.join(BUCKETS)}; null leaves it to jwflint's guess).",
+        "  # The buckets are jwflint's guesses (the comment says why): check them; written here they are facts.",
+    ]
+    if not inventory.statuses:
+        return [*lines, "  statuses: {}"]
+    lines.append("  statuses:")
+    for entry in sorted(inventory.statuses.values(), key=_id_order):
+        why = f"guessed from {entry.reason}" if entry.bucket else f"no guess: {entry.reason}"
+        notes = [why, f"in {_listing(entry.used_in)}"]
+        if entry.other_names:
+            notes.append(f"also named {_listing(entry.other_names)}")
+        value = f"{{name: {scalar(entry.name)}, bucket: {scalar(entry.bucket)}}}"
+        lines.append(f"    {scalar(entry.status_id)}: {value}  # {comment('; '.join(notes))}")
+    if inventory.unmapped_steps:
+        steps = _listing(inventory.unmapped_steps)
+        lines.append(comment(f"    # Steps without a jira.status.id (not listed): {steps}"))
+    return lines
+
+
+def _id_order(entry: StatusEntry) -> tuple[int, int, str]:
+    text = entry.status_id
+    # isdigit() accepts '²', which int() rejects: only ASCII digits are ids.
+    return (0, int(text), text) if text.isascii() and text.isdigit() else (1, 0, text)
+
+
+def _screen_lines(inventory: Inventory) -> list[str]:
+    builtin = sorted(s for s in inventory.screens if s in jira.DEFAULT_SCREENS)
+    custom = [s for s in inventory.screens.values() if s.screen_id not in jira.DEFAULT_SCREENS]
+    lines = [
+        "  # Fields on the screens your transitions show. Until a screen is listed here, checks that need",
+        "  # its fields say \"cannot verify\" rather than guess; an empty list would claim it has no fields.",
+        "  # Get a screen's fields from Jira (Server/Data Center: /rest/api/2/...):",
+        "  #   GET /rest/api/3/screens/{id}/tabs                 -> the ids of its tabs",
+        "  #   GET /rest/api/3/screens/{id}/tabs/{tabId}/fields  -> [{\"id\": \"resolution\", ...}, ...]",
+        "  # then uncomment the screen and list the field ids, or save the JSON and write {rest: file.json}.",
+    ]
+    if builtin:
+        names = ", ".join(f"{s} {jira.DEFAULT_SCREENS[s][0]}" for s in builtin)
+        lines.append(f"  # Jira's seed screens ({names}) are assumed to hold their default fields; list to override.")
+    lines.append("  screens:")
+    for screen in sorted(custom, key=lambda s: s.screen_id):
+        shown = "; ".join(f"{name}: {_listing(labels)}" for name, labels in screen.shown_by.items())
+        lines.append(f"    # {screen.screen_id}: []  # fill in the field ids; {comment(f'shown by {shown}')}")
+    if not custom:
+        lines.append("    # 10000: [assignee, resolution]  # an example: these workflows show no instance screen")
+    return lines
+
+
+def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = False) -> tuple[Path, Inventory]:
+    """Write the starter config; refuses to replace an existing file unless ``force``."""
+    from jwflint.batch.session import write_atomic
+    from jwflint.config.settings import load_config
+
+    destination = Path(target)
+    if destination.is_dir():
+        raise JwflintError(f"{destination} is a folder; give a file name")
+    if destination.exists() and not force:
+        raise JwflintError(f"{destination} already exists; use --force to overwrite it")
+    inventory = Inventory()
+    for workflow in load_workflows(paths):
+        inventory.add(workflow)
+    umask = os.umask(0)
+    os.umask(umask)
+    # A config is committed and shared: the usual 0644, not the private mode of a temporary file.
+    write_atomic(destination, render(inventory, destination.parent).encode("utf-8"), mode=0o666 & ~umask)
+    load_config(destination)  # what we wrote must load: a failure here is a bug, not the user's
+    return destination, inventory

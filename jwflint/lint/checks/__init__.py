@@ -1,0 +1,34 @@
+"""The closed vocabulary of checks that rules may name. One registry, built from one list."""
+
+from __future__ import annotations
+
+from jwflint.lint.checks import (
+    bot,
+    conditions,
+    config_checks,
+    coverage,
+    graph_checks,
+    hygiene,
+    portability,
+    post_functions,
+    resolution,
+    screens,
+    structure,
+)
+from jwflint.lint.checks.base import Check
+
+_MODULES = (
+    structure,
+    coverage,
+    bot,
+    post_functions,
+    resolution,
+    conditions,
+    graph_checks,
+    screens,
+    hygiene,
+    portability,
+    config_checks,
+)
+
+CHECKS: dict[str, Check] = {check.name: check for module in _MODULES for check in module.CHECKS}

@@ -1,0 +1,89 @@
+"""What a check is: a named Python function over the model, with a declared argument schema.
+
+Rules (YAML data) name a check and give its arguments; the engine validates the arguments
+against the check's schema when the pack loads, so a typo fails early with the pack's line.
+A check yields ``Problem`` values; the engine, not the check, stamps the rule id, severity
+and position onto them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from jwflint.core.findings import Severity
+from jwflint.model.buckets import Buckets
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import Workflow
+
+WORKFLOW = "workflow"
+STATUS = "status"
+TRANSITION = "transition"
+SCOPES = (WORKFLOW, STATUS, TRANSITION)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a check: a type name, whether it is required, a default and choices."""
+
+    type: str  # "str" | "int" | "bool" | "list" | "dict" | "str_or_list"
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass
+class Problem:
+    """What a check found; ``values`` feed a rule's message template.
+
+    ``severity`` lowers the rule's severity for one problem, e.g. "cannot verify: the screen is
+    not in the catalogue" is a warning even under an error rule; a config override still wins.
+    """
+
+    message: str
+    element: etree._Element | None
+    status: str | None = None
+    transition: str | None = None
+    hint: str = ""
+    fixable: bool = False
+    values: dict[str, str] = field(default_factory=dict)
+    severity: Severity | None = None
+
+
+@dataclass
+class LintContext:
+    """Everything a check may look at for one workflow. Derived views are built once, on demand."""
+
+    workflow: Workflow
+    catalogue: Catalogue
+    settings: dict[str, Any] = field(default_factory=dict)
+    _buckets: Buckets | None = None
+
+    @property
+    def buckets(self) -> Buckets:
+        if self._buckets is None:
+            self._buckets = Buckets(self.workflow, self.catalogue)
+        return self._buckets
+
+    @property
+    def graph(self):  # -> WorkflowGraph
+        return self.workflow.graph()
+
+
+CheckFunction = Callable[[Any, dict[str, Any], LintContext], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    scope: str
+    function: CheckFunction
+    summary: str
+    args: dict[str, Arg] = field(default_factory=dict)
+    values: tuple[str, ...] = ()  # names a rule's message template may use
+    fixable: bool = False
+    fix_safe: bool = False

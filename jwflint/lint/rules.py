@@ -1,0 +1,221 @@
+"""Rule packs: YAML files of rules, each naming a check from the closed vocabulary.
+
+A pack is validated as it loads; any problem is a ConfigError naming the file, the line and
+the field, so a typo never surfaces halfway through a run.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
+from jwflint.core.errors import ConfigError
+from jwflint.core.findings import Severity
+from jwflint.core.resources import rules_dir
+from jwflint.lint.checks import CHECKS
+from jwflint.lint.checks.base import Arg, Check, Problem
+from jwflint.lint.selectors import Selector, parse_selector
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+RULE_FIELDS = ("id", "summary", "severity", "given", "check", "args", "message", "docs", "fix")
+DOC_FIELDS = ("why", "bad", "good", "how_to_fix", "see")
+FIX_FIELDS = ("safe", "description")
+
+# Packs shipped with jwflint, in the order their rules are listed.
+BUNDLED_PACKS = ("structure", "service-bot", "jira")
+
+
+@dataclass(frozen=True)
+class Fix:
+    safe: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    severity: Severity
+    check: Check
+    selector: Selector
+    args: dict[str, Any]
+    pack: str
+    source: str  # file:line where the rule is defined
+    message: str | None = None
+    docs: dict[str, str] = field(default_factory=dict)
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def message_for(self, problem: Problem) -> str:
+        """The rule's message template filled with the problem's values, or the check's own message."""
+        if self.message is None:
+            return problem.message
+        try:
+            return self.message.format(message=problem.message, **problem.values)
+        except (KeyError, IndexError, ValueError):
+            return problem.message
+
+
+def bundled_pack_paths() -> list[Path]:
+    base = rules_dir()
+    return [base / f"{name}.yaml" for name in BUNDLED_PACKS if (base / f"{name}.yaml").is_file()]
+
+
+def load_pack(path: Path | str) -> list[Rule]:
+    path = str(path)
+    data = read_yaml_file(path)
+    pack = Path(path).stem
+    if isinstance(data, dict) and "rules" in data:
+        pack = str(data.get("pack", pack))
+        data = data["rules"]
+    if not isinstance(data, list):
+        raise ConfigError(f"{path}:{line_of(data)}: a rule pack is a list of rules (or a mapping with 'rules:')")
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(data):
+        item_line = data.item_lines[index] if hasattr(data, "item_lines") else 0
+        rule = _load_rule(entry, path, pack, item_line)
+        if rule.id in seen:
+            raise ConfigError(f"{path}:{item_line}: rule id {rule.id!r} is already defined at line {seen[rule.id]}")
+        seen[rule.id] = item_line
+        rules.append(rule)
+    return rules
+
+
+def _load_rule(entry: Any, path: str, pack: str, item_line: int) -> Rule:
+    def fail(key: str | None, message: str) -> ConfigError:
+        line = line_of(entry, key) if isinstance(entry, LineDict) else item_line
+        rule_id = entry.get("id") if isinstance(entry, dict) else None
+        where = f" (rule {rule_id!r})" if rule_id else ""
+        return ConfigError(f"{path}:{line or item_line}: {message}{where}")
+
+    if not isinstance(entry, dict):
+        raise fail(None, "each rule must be a mapping")
+    unknown = [k for k in entry if k not in RULE_FIELDS]
+    if unknown:
+        raise fail(unknown[0], f"unknown field {unknown[0]!r} (expected one of: {', '.join(RULE_FIELDS)})")
+    for required in ("id", "summary", "check"):
+        if required not in entry:
+            raise fail(None, f"missing required field {required!r}")
+    rule_id = entry["id"]
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise fail("id", f"id {rule_id!r} must be kebab-case (lowercase words joined by '-')")
+    if not isinstance(entry["summary"], str) or not entry["summary"].strip():
+        raise fail("summary", "summary must be a non-empty string")
+    try:
+        severity = Severity.parse(str(entry.get("severity", "warning")))
+    except ValueError as error:
+        raise fail("severity", str(error)) from None
+    check = CHECKS.get(str(entry["check"]))
+    if check is None:
+        raise fail("check", f"unknown check {entry['check']!r} (expected one of: {', '.join(sorted(CHECKS))})")
+    args = _validate_args(entry.get("args") or {}, check, lambda m: fail("args", m))
+    selector, reason = parse_selector(entry.get("given"), check.scope)
+    if selector is None:
+        raise fail("given", f"invalid given: {reason}")
+    message = entry.get("message")
+    if message is not None:
+        if not isinstance(message, str):
+            raise fail("message", "message must be a string")
+        allowed = set(check.values) | {"message"}
+        for _, name, _, _ in string.Formatter().parse(message):
+            if name is not None and name not in allowed:
+                raise fail(
+                    "message",
+                    f"message uses {{{name}}}, which check {check.name} does not provide "
+                    f"(it provides: {', '.join(sorted(allowed))})",
+                )
+    docs = entry.get("docs") or {}
+    if not isinstance(docs, dict):
+        raise fail("docs", "docs must be a mapping")
+    for key in docs:
+        if key not in DOC_FIELDS:
+            raise fail("docs", f"unknown docs field {key!r} (expected one of: {', '.join(DOC_FIELDS)})")
+    fix = _parse_fix(entry.get("fix"), check, lambda m: fail("fix", m))
+    return Rule(
+        id=rule_id,
+        summary=entry["summary"].strip(),
+        severity=severity,
+        check=check,
+        selector=selector,
+        args=args,
+        pack=pack,
+        source=f"{path}:{item_line}",
+        message=message,
+        docs={k: str(v).strip() for k, v in docs.items()},
+        fix=fix,
+    )
+
+
+def _parse_fix(value: Any, check: Check, fail: Any) -> Fix | None:
+    if value is None or value is False:
+        return None
+    if not check.fixable:
+        raise fail(f"check {check.name} offers no fix")
+    if value is True:
+        return Fix(safe=check.fix_safe)
+    if not isinstance(value, dict):
+        raise fail("fix must be true, false or a mapping with 'safe' and 'description'")
+    unknown = [k for k in value if k not in FIX_FIELDS]
+    if unknown:
+        raise fail(f"unknown fix field {unknown[0]!r} (expected one of: {', '.join(FIX_FIELDS)})")
+    safe = value.get("safe", check.fix_safe)
+    if not isinstance(safe, bool):
+        raise fail("fix.safe must be true or false")
+    if safe and not check.fix_safe:
+        raise fail(f"the fix of check {check.name} changes behaviour and cannot be marked safe")
+    return Fix(safe=safe, description=str(value.get("description", "")))
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+    "str_or_list": (str, list),
+}
+
+
+def _validate_args(args: Any, check: Check, fail: Any) -> dict[str, Any]:
+    if not isinstance(args, dict):
+        raise fail("args must be a mapping")
+    result: dict[str, Any] = {}
+    for name in args:
+        if name not in check.args:
+            expected = ", ".join(check.args) or "none"
+            raise fail(f"check {check.name} has no argument {name!r} (arguments: {expected})")
+    for name, spec in check.args.items():
+        if name not in args:
+            if spec.required:
+                raise fail(f"check {check.name} needs argument {name!r}")
+            result[name] = spec.default
+            continue
+        value = args[name]
+        result[name] = _coerce(value, name, spec, check, fail)
+    return result
+
+
+def _coerce(value: Any, name: str, spec: Arg, check: Check, fail: Any) -> Any:
+    types = _TYPES[spec.type]
+    if spec.type == "int" and isinstance(value, bool):
+        raise fail(f"argument {name!r} of check {check.name} must be an integer")
+    if not isinstance(value, types):
+        raise fail(f"argument {name!r} of check {check.name} must be of type {spec.type}")
+    if spec.choices:
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if str(item) not in spec.choices:
+                raise fail(
+                    f"argument {name!r} of check {check.name} is {item!r}; expected one of: {', '.join(spec.choices)}"
+                )
+    if spec.type == "list":
+        return [str(v) if not isinstance(v, (dict, list)) else v for v in value]
+    return dict(value) if isinstance(value, dict) else value

@@ -1,0 +1,107 @@
+"""Facts about a Jira instance that a workflow export does not carry.
+
+Status names and buckets, the fields on each screen, resolution ids and the bot's identity
+live in Jira's database, not in the XML. Users give them in the config's ``catalogue:`` (or a
+separate ``--catalogue`` file); Jira's seed screens 1, 2 and 3 are built in and marked as
+assumed, so a finding that relies on them says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jwflint.core import jira
+
+
+@dataclass(frozen=True)
+class Screen:
+    id: int
+    name: str
+    fields: frozenset[str]
+    assumed: bool = False  # Jira's seed contents; the instance may have changed them
+
+    def has_field(self, field_id: str) -> bool:
+        wanted = normalise_field(field_id)
+        return any(normalise_field(f) == wanted for f in self.fields)
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    id: str
+    name: str | None = None
+    bucket: str | None = None
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    group: str | None = None
+    role: str | None = None  # project role id
+    user: str | None = None  # user name, key or Atlassian account id
+    permissions: frozenset[str] | None = None  # permission keys the bot holds, when known
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.group or self.role or self.user)
+
+    def describe(self) -> str:
+        parts = []
+        if self.group:
+            parts.append(f"group {self.group!r}")
+        if self.role:
+            parts.append(f"project role {self.role}")
+        if self.user:
+            parts.append(f"user {self.user!r}")
+        return ", ".join(parts) or "no bot identity"
+
+
+# Field display names that admins write, mapped to Jira's field ids.
+_FIELD_ALIASES = {
+    "assignee": "assignee",
+    "resolution": "resolution",
+    "fixversions": "fixversions",
+    "fixversion": "fixversions",
+    "fixversion/s": "fixversions",
+    "timetracking": "timetracking",
+    "logwork": "worklog",
+    "worklog": "worklog",
+}
+
+
+def normalise_field(field_id: str) -> str:
+    key = field_id.strip().lower().replace(" ", "")
+    return _FIELD_ALIASES.get(key, key)
+
+
+def default_screens() -> dict[int, Screen]:
+    return {
+        screen_id: Screen(screen_id, name, fields, assumed=True)
+        for screen_id, (name, fields) in jira.DEFAULT_SCREENS.items()
+    }
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    statuses: dict[str, StatusInfo] = field(default_factory=dict)  # by status id
+    bucket_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # bucket -> status ids/names
+    screens: dict[int, Screen] = field(default_factory=default_screens)
+    resolutions: dict[str, str] = field(default_factory=dict)  # resolution name -> id
+    bot: BotIdentity = field(default_factory=BotIdentity)
+    done_resolution: str | None = None  # name of the resolution the bot sets; "Done" by default
+
+    def screen(self, screen_id: int | None) -> Screen | None:
+        return None if screen_id is None else self.screens.get(screen_id)
+
+    def resolution_id(self, name: str | None = None) -> str | None:
+        wanted = (name or self.done_resolution or "Done").strip().lower()
+        for resolution_name, resolution_id in self.resolutions.items():
+            if resolution_name.strip().lower() == wanted:
+                return resolution_id
+        return None
+
+    def status_name(self, status_id: str | None) -> str | None:
+        if status_id is None:
+            return None
+        info = self.statuses.get(status_id)
+        if info is not None and info.name:
+            return info.name
+        return jira.DEFAULT_STATUS_NAMES.get(status_id)
