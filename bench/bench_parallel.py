@@ -37,7 +37,8 @@ def run(folder: Path, jobs: int) -> tuple[float, bytes]:
 
 _PHASE = """
 import sys, time
-from jwflint.batch.session import LintOptions, lint_paths
+from jwflint.batch.engines import LintOptions
+from jwflint.batch.session import lint_paths
 options = LintOptions(jobs=int(sys.argv[2]))
 lint_paths([sys.argv[1]], options)  # warm: imports, rule packs, page cache
 start = time.perf_counter()

@@ -311,12 +311,12 @@ def test_text_formatter_keeps_a_multi_line_message_on_one_line() -> None:
 
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwflint.model.workflow
+    import jwflint.sources.osworkflow_xml
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jwflint.model.workflow, "build", boom)
+    monkeypatch.setattr(jwflint.sources.osworkflow_xml, "build", boom)
     run = invoke(["lint", GOOD])
     assert run.code == 3
     assert run.stdout == ""
@@ -325,12 +325,12 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch) 
 
 _INJECT = """
 import sys
-import jwflint.model.workflow
+import jwflint.sources.osworkflow_xml
 
 def boom(*args, **kwargs):
     raise RuntimeError("boom")
 
-jwflint.model.workflow.build = boom
+jwflint.sources.osworkflow_xml.build = boom
 from jwflint.cli import main
 sys.argv = ["jwflint", *sys.argv[1:]]
 main()

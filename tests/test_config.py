@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from jwflint.batch.session import EngineCache, LintOptions, lint_paths
+from jwflint.batch.engines import EngineCache, LintOptions
+from jwflint.batch.session import lint_paths
 from jwflint.config.catalogue_file import load_catalogue_file, rest_fields
-from jwflint.config.settings import Config, check_rule_references, find_config, load_config, parse_config
+from jwflint.config.settings import Config, find_config, load_config, parse_config
 from jwflint.config.yaml_source import load_yaml
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
 from jwflint.core.resources import rules_dir
 from jwflint.lint.engine import load_rules
+from jwflint.lint.rules import check_rule_references
 from jwflint.lint.suppressions import config_rules
 
 from .conftest import FIXTURES, REPO

@@ -17,7 +17,8 @@ import pytest
 
 from jwflint.config.settings import Config
 from jwflint.lint.engine import Engine
-from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, build
+from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import CORPUS, CORPUS_BULK, bulk_files, corpus_files

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from jwflint.core import jira
-from jwflint.model.graph import ANY, START, WorkflowGraph
+from jwflint.model.graph import ANY, START, WorkflowGraph, graph_of
 from jwflint.model.workflow import GLOBAL, INITIAL, Workflow
-from jwflint.model.workflow import build as build_model
+from jwflint.sources.osworkflow_xml import build as build_model
 from jwflint.sources.xml_document import parse
 
 from .conftest import corpus_files
@@ -47,9 +47,9 @@ def _workflow(steps: str, globals_: str = "", initial_target: int = 1) -> Workfl
 
 
 def test_edges_by_transition_kind() -> None:
-    graph = model(WORKFLOW).graph()
+    graph = graph_of(model(WORKFLOW))
     assert isinstance(graph, WorkflowGraph)
-    assert model(WORKFLOW).graph() is not graph  # one per model
+    assert graph_of(model(WORKFLOW)) is not graph  # one per model
     assert set(graph.graph.nodes) == {START, ANY, 1, 2, 3}
     assert edges(graph) == sorted(
         [
@@ -66,7 +66,7 @@ def test_edges_by_transition_kind() -> None:
 
 
 def test_outgoing_includes_global_transitions() -> None:
-    graph = model(WORKFLOW).graph()
+    graph = graph_of(model(WORKFLOW))
     assert sorted((t.label, to) for t, to in graph.outgoing(1)) == [
         ("Comment (id 51)", 1),
         ("Resolve (id 005)", 2),
@@ -82,7 +82,7 @@ def test_global_transition_is_not_offered_from_its_own_target() -> None:
         _step(1, "To Do", "1") + _step(2, "Done", "6"),
         globals_=_action(11, "To Do", 1) + _action(21, "Done", 2),
     )
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     assert [(t.name, to) for t, to in graph.outgoing(1)] == [("Done", 2)]
     assert [(t.name, to) for t, to in graph.outgoing(2)] == [("To Do", 1)]
     assert [t.name for t in graph.transitions_into(1, {2})] == ["Done"]
@@ -92,7 +92,7 @@ def test_global_transition_is_not_offered_from_its_own_target() -> None:
 
 
 def test_transitions_into_ignores_loops() -> None:
-    graph = model(WORKFLOW).graph()
+    graph = graph_of(model(WORKFLOW))
     assert sorted(t.label for t in graph.transitions_into(1, {1, 2})) == ["Resolve (id 005)", "Start (id 11)"]
     assert graph.transitions_into(2, {2}) == []
 
@@ -103,7 +103,7 @@ def test_reachable_and_dead_ends() -> None:
         + _step(2, "Done", "6", _action(21, "Again", 2))  # a self loop is still a dead end
         + _step(3, "Orphan", "10000", _action(31, "Back", 1))
     )
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     assert graph.reachable() == {1, 2}
     assert [s.name for s in graph.dead_ends(workflow.statuses)] == ["Done"]
 
@@ -113,7 +113,7 @@ def test_globals_make_every_reached_status_a_way_out() -> None:
         _step(1, "Open", "1") + _step(2, "Done", "6") + _step(3, "Later", "3"),
         globals_=_action(41, "Finish", 2),
     )
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     assert graph.reachable() == {1, 2}
     # from Done the only global leads to Done itself: a dead end; the others can leave
     assert [s.name for s in graph.dead_ends(workflow.statuses)] == ["Done"]
@@ -121,12 +121,12 @@ def test_globals_make_every_reached_status_a_way_out() -> None:
 
 def test_global_loop_does_not_rescue_a_dead_end() -> None:
     workflow = _workflow(_step(1, "Open", "1"), globals_=_action(41, "Comment", jira.STAY))
-    assert [s.name for s in workflow.graph().dead_ends(workflow.statuses)] == ["Open"]
+    assert [s.name for s in graph_of(workflow).dead_ends(workflow.statuses)] == ["Open"]
 
 
 def test_dangling_targets_make_no_edges_or_nodes() -> None:
     workflow = _workflow(_step(1, "Open", "1", _action(11, "Lost", 99)), globals_=_action(41, "Gone", 98))
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     assert set(graph.graph.nodes) == {START, ANY, 1}
     assert edges(graph) == [("start", "1", "Create (id 1)")]
     assert graph.outgoing(1) == []
@@ -134,7 +134,7 @@ def test_dangling_targets_make_no_edges_or_nodes() -> None:
 
 def test_initial_action_that_stays_adds_no_phantom_step() -> None:
     workflow = _workflow(_step(1, "Open", "1"), initial_target=jira.STAY)
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     assert set(graph.graph.nodes) == {START, ANY, 1}
     assert graph.initial_targets() == []
     assert graph.reachable() == set()
@@ -144,7 +144,7 @@ def test_globals_are_stored_once_not_per_status() -> None:
     # Linear size: 300 statuses and 10 global transitions make 10 edges, not 3,000.
     steps = "".join(_step(i, f"S{i}", str(10_000 + i)) for i in range(1, 301))
     globals_ = "".join(_action(100 + i, f"G{i}", i) for i in range(1, 11))
-    graph = _workflow(steps, globals_).graph()
+    graph = graph_of(_workflow(steps, globals_))
     assert graph.graph.number_of_edges() == 1 + 10
     assert len(graph.outgoing(150)) == 10
     assert len(graph.outgoing(5)) == 9
@@ -152,10 +152,10 @@ def test_globals_are_stored_once_not_per_status() -> None:
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[-50:])
 def test_corpus_graph_matches_its_model(path: Path) -> None:
-    from jwflint.model.workflow import build
+    from jwflint.sources.osworkflow_xml import build
 
     workflow = build(parse(str(path), path.read_bytes()))
-    graph = workflow.graph()
+    graph = graph_of(workflow)
     expected = 0
     for transition in workflow.transitions:
         targets = [t for t in [transition.target, *transition.conditional_targets] if t is not None]
@@ -177,7 +177,7 @@ def test_networkx_graph_matches_the_queries_on_the_corpus() -> None:
         document = parse(str(path), path.read_bytes())
         if document.root.tag != "workflow":
             continue
-        graph = build_model(document).graph()
+        graph = graph_of(build_model(document))
         nx_graph = graph.graph
         assert sorted(to for _, to in nx_graph.out_edges(START)) == sorted(graph.initial_targets())
         for step in graph._steps:

@@ -18,7 +18,7 @@ from jwflint.core import jira
 from jwflint.core.errors import JwflintError
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import build
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 from tests.conftest import CORPUS, FIXTURES, REPO
 

@@ -11,7 +11,7 @@ from jwflint.config.yaml_source import load_yaml
 from jwflint.core.findings import Finding, Severity
 from jwflint.lint.checks.conditions import restricts
 from jwflint.lint.engine import Engine
-from jwflint.model.workflow import build
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import CORPUS, corpus_files

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jwflint.core import jira
-from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, build, parse_id, workflow_name
+from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, parse_id, workflow_name
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 PERMISSION_VALIDATOR = "com.atlassian.jira.workflow.validator.PermissionValidator"

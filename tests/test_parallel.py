@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jwflint.batch import parallel, session
-from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core.errors import JwflintError
 from tests.conftest import CORPUS, CORPUS_BULK, FIXTURES, REPO, bulk_files, corpus_files
 

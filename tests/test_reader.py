@@ -11,8 +11,10 @@ import pytest
 from lxml import etree
 
 from jwflint.core.errors import InputError
+from jwflint.sources import files
 from jwflint.sources import xml_document as xmlio
-from jwflint.sources.xml_document import XMLSyntax, parse, read_bytes
+from jwflint.sources.files import read_bytes
+from jwflint.sources.xml_document import XMLSyntax, parse
 
 from .conftest import corpus_files
 
@@ -432,7 +434,7 @@ def test_size_limit_names_the_limit_in_readable_units(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"larger than the 1 KB limit"):
         read_bytes(str(big), max_bytes=1024)
     assert read_bytes(str(big), max_bytes=2000) == b" " * 2000
-    assert xmlio._size_text(xmlio.DEFAULT_MAX_BYTES) == "20 MB"
+    assert files.size_text(files.DEFAULT_MAX_BYTES) == "20 MB"
 
 
 def test_read_errors_are_input_errors(tmp_path: Path) -> None:

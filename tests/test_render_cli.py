@@ -12,10 +12,10 @@ from lxml import etree
 
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import build
 from jwflint.render.api import render_patch
 from jwflint.render.images import dot_available
 from jwflint.render.scene import build_scene, wrap
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES, corpus_files

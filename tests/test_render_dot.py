@@ -18,9 +18,10 @@ from jwflint.core.findings import Finding, Severity
 from jwflint.core.templating import dot_html, dot_str
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import Workflow, build
+from jwflint.model.workflow import Workflow
 from jwflint.render.dot import to_dot
 from jwflint.render.scene import ADDED, ANY, MISSING, PHANTOM, REMOVED, START, Scene, build_scene
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES, REPO

@@ -16,9 +16,9 @@ import pytest
 
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import build
 from jwflint.render.mermaid import to_mermaid
 from jwflint.render.scene import build_scene, routes
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import corpus_files

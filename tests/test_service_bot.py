@@ -12,7 +12,7 @@ from jwflint.core.findings import Finding, Severity
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
 from jwflint.lint.engine import Engine
-from jwflint.model.workflow import build
+from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
 from .conftest import FIXTURES

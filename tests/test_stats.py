@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 
 from jwflint.batch import stats
-from jwflint.batch.session import LintOptions, lint_paths
+from jwflint.batch.engines import LintOptions
+from jwflint.batch.session import lint_paths
 from jwflint.core.vendors import vendor_of
 from tests.conftest import CORPUS, FIXTURES, REPO
 

@@ -45,7 +45,7 @@ class Acceptance:
         baseline = self.baseline
         if self.write_path is not None:
             current = [f for r in linted for f in r.findings]
-            from jwflint.batch.session import write_atomic
+            from jwflint.core.files import write_atomic
 
             write_atomic(Path(self.write_path), baseline_module.render(current).encode("utf-8"))
             baseline = baseline_module.from_findings(self.write_path, current)

@@ -21,7 +21,7 @@ from jwflint.lint.engine import FileResult
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from jwflint.batch.session import EngineCache, LintOptions
+    from jwflint.batch.engines import EngineCache, LintOptions
     from jwflint.batch.stats import WorkflowStats
 
 AUTO = "auto"
@@ -78,7 +78,7 @@ def _init_worker(options: LintOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _worker_cache is not None and _worker_cache.options == options:
         return  # forked: the parent's engines came along, rules already loaded
-    from jwflint.batch.session import EngineCache
+    from jwflint.batch.engines import EngineCache
 
     _worker_cache = EngineCache(options)
 

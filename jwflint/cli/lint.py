@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from jwflint.cli.main import cli, use_color
+from jwflint.core import exitcodes
+from jwflint.core.findings import Severity
+
+if TYPE_CHECKING:
+    from jwflint.batch.session import LintRun
+    from jwflint.output import Report
 
 FAIL_ON = ("error", "warning", "info", "never")
 STATS_FORMATS = ("text", "json")  # the reports jwflint.batch.stats.attach can extend
+_FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 
 def _format_choices() -> list[str]:
@@ -89,14 +97,16 @@ def lint(
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
     if baseline and write_baseline:
         raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
-    from jwflint.batch import parallel, session
+    from jwflint.batch import engines, parallel, session
+    from jwflint.core.files import write_output
+    from jwflint.output import make_report
 
     if show_stats and output_format not in STATS_FORMATS:
         raise click.UsageError(f"--stats works with --format {' or '.join(STATS_FORMATS)}")
     # Workers send back findings and summaries, not workflow trees; these outputs need the trees.
     job_count = 1 if explain_buckets or output_format == "html" else parallel.parse_jobs(jobs)
 
-    options = session.LintOptions(
+    options = engines.LintOptions(
         config_path=config_path,
         catalogue_path=catalogue_path,
         profile=profile,
@@ -115,13 +125,13 @@ def lint(
     if explain_buckets:
         from jwflint.model.buckets import Buckets, explain_text
 
-        cache = session.EngineCache(options)
+        cache = engines.EngineCache(options)
         stream = sys.stderr if output is None and output_format != "text" else sys.stdout
         for result in run.results:
             if result.workflow is not None:
                 stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
         stream.flush()
-    report = session.make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
+    report = make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
     from jwflint.output import formatter
 
     text = formatter(output_format)(report)
@@ -129,5 +139,15 @@ def lint(
         from jwflint.batch import stats
 
         text = stats.attach(text, output_format, stats.collect(run.results))
-    session.write_output(text, output)
-    sys.exit(session.exit_code(run, report, fail_on))
+    write_output(text, output)
+    sys.exit(_exit_code(run, report, fail_on))
+
+
+def _exit_code(run: LintRun, report: Report, fail_on: str | None) -> int:
+    if any(result.failed for result in run.results):
+        return exitcodes.USAGE
+    level = fail_on or run.fail_on
+    if level == "never":
+        return exitcodes.OK
+    threshold = _FAIL_LEVELS[level]
+    return exitcodes.FINDINGS if any(f.severity >= threshold for f in report.findings) else exitcodes.OK

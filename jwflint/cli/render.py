@@ -43,7 +43,7 @@ def render(
     debug: bool,
 ) -> None:
     """Draw a workflow as SVG, PNG, PDF, DOT, Mermaid or an HTML report."""
-    from jwflint.batch.session import LintOptions
+    from jwflint.batch.engines import LintOptions
     from jwflint.render.api import render_file
 
     options = LintOptions(config_path=config_path, catalogue_path=catalogue_path, profile=profile)

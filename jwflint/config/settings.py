@@ -10,23 +10,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jwflint.config.catalogue_file import load_catalogue_file, parse_catalogue
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
 from jwflint.model.catalogue import Catalogue
-from jwflint.sources.xml_document import DEFAULT_MAX_BYTES
-
-if TYPE_CHECKING:
-    from jwflint.lint.rules import Rule
+from jwflint.sources.files import DEFAULT_MAX_BYTES
 
 __all__ = [
     "Config",
     "RuleRef",
     "Suppression",
-    "check_rule_references",
     "find_config",
     "load_catalogue_file",
     "load_config",
@@ -283,33 +279,6 @@ def _suppressions(data: Any, path: str, refs: list[RuleRef]) -> tuple[Suppressio
             )
         )
     return tuple(result)
-
-
-def check_rule_references(
-    config: Config, rules: Iterable[Rule], options: Iterable[tuple[str, Iterable[str]]] = ()
-) -> None:
-    """Fail on the first rule id or pack, in the config or on the command line, that no loaded rule has.
-
-    ``options`` pairs a command-line option (``select``, ``ignore``) with the names it was given.
-    """
-    rules = list(rules)
-    ids = {rule.id for rule in rules}
-    packs = {rule.pack for rule in rules}
-    for ref in config.rule_refs:
-        if ref.name not in ids and not (ref.packs and ref.name in packs):
-            choices = ids | packs if ref.packs else ids
-            raise ConfigError(f"{config.path}:{ref.line}: {unknown_rule(ref.name, f'in {ref.key}', choices)}")
-    for option, names in options:
-        for name in names:
-            if name not in ids and name not in packs:
-                raise ConfigError(unknown_rule(name, f"in --{option}", ids | packs))
-
-
-def unknown_rule(name: str, where: str, choices: Iterable[str]) -> str:
-    """``unknown rule 'x' in ignore (see `jwflint rules`)``, with a suggestion when one is close."""
-    close = difflib.get_close_matches(name, sorted(choices), n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown rule {name!r}{' ' + where if where else ''} ({hint}see `jwflint rules`)"
 
 
 def _suggest(name: str, choices: Iterable[str]) -> str:

@@ -16,12 +16,12 @@ import yaml
 
 from jwflint.core import jira
 from jwflint.core.errors import InputError, JwflintError
-from jwflint.lint.engine import expand_paths
-from jwflint.model import workflow as model_module
 from jwflint.model.buckets import BUCKETS, Buckets
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Workflow
-from jwflint.sources.xml_document import DEFAULT_MAX_BYTES, XMLSyntax, parse, read_bytes
+from jwflint.sources import osworkflow_xml
+from jwflint.sources.files import DEFAULT_MAX_BYTES, expand_paths, read_bytes
+from jwflint.sources.xml_document import XMLSyntax, parse
 
 CONFIG_NAME = ".jwflint.yaml"
 MAX_USERS_LISTED = 4  # transitions named per screen comment; the rest are counted
@@ -108,7 +108,7 @@ def _load(path: str, skip_other_xml: bool) -> Workflow | None:
         raise InputError(
             f"{path}: the root element is <{document.root.tag}>, not <workflow>: not a Jira workflow export"
         )
-    return model_module.build(document)
+    return osworkflow_xml.build(document)
 
 
 def _relative(path: str, base: Path | None) -> str:
@@ -229,8 +229,8 @@ def _screen_lines(inventory: Inventory) -> list[str]:
 
 def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = False) -> tuple[Path, Inventory]:
     """Write the starter config; refuses to replace an existing file unless ``force``."""
-    from jwflint.batch.session import write_atomic
     from jwflint.config.settings import load_config
+    from jwflint.core.files import write_atomic
 
     destination = Path(target)
     if destination.is_dir():

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from jwflint.config.settings import Config
 from jwflint.core.errors import ConfigError, InputError
@@ -17,7 +16,9 @@ from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
 from jwflint.model.workflow import Workflow
-from jwflint.sources.xml_document import XMLSyntax, parse, read_bytes, written_name
+from jwflint.sources import osworkflow_xml
+from jwflint.sources.files import read_bytes
+from jwflint.sources.xml_document import XMLSyntax, parse, written_name
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Engine:
                     column,
                 ),
             )
-        workflow = model_module.build(document)
+        workflow = osworkflow_xml.build(document)
         return FileResult(path, self.lint_workflow(workflow), workflow=workflow)
 
     def _failure(self, path: str, failure: InputFailure) -> FileResult:
@@ -201,17 +202,3 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order."""
-    result: list[str] = []
-    for path in paths:
-        candidate = Path(path)
-        if path != "-" and candidate.is_dir():
-            result.extend(
-                str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file()
-            )
-        else:
-            result.append(path)
-    return result

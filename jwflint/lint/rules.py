@@ -6,12 +6,15 @@ the field, so a typo never surfaces halfway through a run.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jwflint.config.settings import Config
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
@@ -219,3 +222,30 @@ def _coerce(value: Any, name: str, spec: Arg, check: Check, fail: Any) -> Any:
     if spec.type == "list":
         return [str(v) if not isinstance(v, (dict, list)) else v for v in value]
     return dict(value) if isinstance(value, dict) else value
+
+
+def check_rule_references(
+    config: Config, rules: Iterable[Rule], options: Iterable[tuple[str, Iterable[str]]] = ()
+) -> None:
+    """Fail on the first rule id or pack, in the config or on the command line, that no loaded rule has.
+
+    ``options`` pairs a command-line option (``select``, ``ignore``) with the names it was given.
+    """
+    rules = list(rules)
+    ids = {rule.id for rule in rules}
+    packs = {rule.pack for rule in rules}
+    for ref in config.rule_refs:
+        if ref.name not in ids and not (ref.packs and ref.name in packs):
+            choices = ids | packs if ref.packs else ids
+            raise ConfigError(f"{config.path}:{ref.line}: {unknown_rule(ref.name, f'in {ref.key}', choices)}")
+    for option, names in options:
+        for name in names:
+            if name not in ids and name not in packs:
+                raise ConfigError(unknown_rule(name, f"in --{option}", ids | packs))
+
+
+def unknown_rule(name: str, where: str, choices: Iterable[str]) -> str:
+    """``unknown rule 'x' in ignore (see `jwflint rules`)``, with a suggestion when one is close."""
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown rule {name!r}{' ' + where if where else ''} ({hint}see `jwflint rules`)"

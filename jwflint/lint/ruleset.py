@@ -13,12 +13,12 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from jwflint.config.settings import Config, find_config, load_config, unknown_rule
+from jwflint.config.settings import Config, find_config, load_config
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Severity
 from jwflint.lint import ruledocs
 from jwflint.lint.engine import load_rules
-from jwflint.lint.rules import Rule
+from jwflint.lint.rules import Rule, unknown_rule
 from jwflint.lint.suppressions import config_rules
 
 WIDTH = 88

@@ -152,3 +152,11 @@ class WorkflowGraph:
             if not any(to != step for _, to in self._local_out.get(step, ())):
                 result.append(status)
         return result
+
+
+def graph_of(workflow: Workflow) -> WorkflowGraph:
+    """The workflow's graph, built once and kept on the workflow."""
+    graph = workflow._graph
+    if graph is None:
+        graph = workflow._graph = WorkflowGraph(workflow)
+    return graph  # type: ignore[return-value]

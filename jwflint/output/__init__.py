@@ -15,6 +15,7 @@ from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from jwflint.batch.session import LintRun
     from jwflint.config.settings import Config
     from jwflint.lint.engine import FileResult
     from jwflint.lint.rules import Rule
@@ -52,3 +53,19 @@ class Report:
 def formatter(name: str) -> Callable[[Report], str]:
     module = importlib.import_module(FORMATTERS[name])
     return module.render  # type: ignore[no-any-return]
+
+
+def make_report(run: LintRun, quiet: bool = False, color: bool = False) -> Report:
+    findings = sorted(run.findings, key=Finding.sort_key)
+    accepted = run.accepted
+    return Report(
+        results=run.results,
+        findings=findings,
+        rules=run.rules,
+        color=color,
+        quiet=quiet,
+        suppressed=accepted.suppressed,
+        baselined=accepted.baselined,
+        stale_baseline=accepted.stale_baseline,
+        config_for=run.config_for,
+    )

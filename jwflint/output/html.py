@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def render(report: Report) -> str:
-    from jwflint.batch.session import EngineCache, LintOptions
+    from jwflint.batch.engines import EngineCache, LintOptions
     from jwflint.render.report import html_report
 
     # Bucket colours come from the catalogue each file was linted with (--config and --catalogue
@@ -46,8 +46,9 @@ def _view(result: FileResult, findings: list[Finding], config: Config) -> Workfl
 def _reread(path: str, config: Config) -> Workflow | None:
     """Results of `lint -j N` come back from worker processes without their model: read it again."""
     from jwflint.core.errors import JwflintError
-    from jwflint.model.workflow import build
-    from jwflint.sources.xml_document import XMLSyntax, parse, read_bytes
+    from jwflint.sources.files import read_bytes
+    from jwflint.sources.osworkflow_xml import build
+    from jwflint.sources.xml_document import XMLSyntax, parse
 
     if path == "-":
         return None  # stdin has been read

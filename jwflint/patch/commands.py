@@ -7,16 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core import exitcodes
 from jwflint.core.errors import JwflintError
-from jwflint.lint.engine import Engine, expand_paths
+from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
 from jwflint.patch.bot import BOT_BUCKETS, DEFAULT_SUFFIX, BotOptions
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.output import (
-    PATCHED_SUFFIX,
     Destination,
     print_manual,
     report_lines,
@@ -25,7 +24,7 @@ from jwflint.patch.output import (
     write_patched,
 )
 from jwflint.patch.source import NotAWorkflow
-from jwflint.sources.xml_document import read_bytes
+from jwflint.sources.files import PATCHED_SUFFIX, expand_paths, read_bytes
 
 Compute = Callable[[str, bytes, Engine], Outcome]
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from jwflint.batch.session import write_atomic
 from jwflint.core.errors import JwflintError
+from jwflint.core.files import write_atomic
 from jwflint.model.workflow import workflow_name
 from jwflint.patch.apply import Outcome
 from jwflint.patch.manual import ManualStep, render_rest, render_text
-from jwflint.sources.xml_document import STDIN_NAME
-
-PATCHED_SUFFIX = ".patched.xml"
+from jwflint.sources.files import PATCHED_SUFFIX, STDIN_NAME
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from functools import cached_property
 
 from jwflint.core.errors import InputError
 from jwflint.lint.engine import gc_paused
-from jwflint.model import workflow as model_module
 from jwflint.model.workflow import Transition, Workflow
 from jwflint.patch.splice import ByteIndex, Layout, Splicer
+from jwflint.sources import osworkflow_xml
 from jwflint.sources.xml_document import Document, XMLSyntax, parse
 
 
@@ -55,6 +55,6 @@ def load(path: str, data: bytes) -> Source:
     # As the linter does: the model and the index allocate many small objects that the cyclic
     # GC would rescan over and over on a large workflow; none of them forms a cycle to collect.
     with gc_paused():
-        workflow = model_module.build(document)
+        workflow = osworkflow_xml.build(document)
         index = ByteIndex(data, root)
     return Source(path, data, document, workflow, index, Layout.of(data, root, index, encoding))

@@ -6,8 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from jwflint.batch.session import LintOptions, write_atomic
+from jwflint.batch.engines import LintOptions
 from jwflint.core.errors import JwflintError
+from jwflint.core.files import write_atomic
 from jwflint.model.workflow import workflow_name
 from jwflint.render import report
 from jwflint.render.dot import to_dot
@@ -125,7 +126,7 @@ def render_patch(
     ``before_bytes`` when the file at ``before_path`` may already have been replaced (--write).
     Returns the format used.
     """
-    from jwflint.patch.output import PATCHED_SUFFIX
+    from jwflint.sources.files import PATCHED_SUFFIX
 
     chosen = choose_format(output_format, out)
     before = load(before_path, options, data=before_bytes)

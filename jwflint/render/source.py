@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jwflint.batch.session import EngineCache, LintOptions
+from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core.errors import InputError
 from jwflint.core.findings import Finding
 from jwflint.lint import suppressions

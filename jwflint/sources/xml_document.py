@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
 
 from lxml import etree
 
-from jwflint.core.errors import InputError
+from jwflint.sources.files import DEFAULT_MAX_BYTES, read_bytes
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
-STDIN_NAME = "-"
 
 _parser: etree.XMLParser | None = None
 
@@ -340,35 +335,6 @@ def _char_column(line: bytes, byte_offset: int) -> int:
     return len(before.decode("utf-8", errors="replace")) + 1
 
 
-def _size_text(size: int) -> str:
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if size >= factor and size % factor == 0:
-            return f"{size // factor} {unit}"
-    return f"{size} bytes"
-
-
-def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin: IO[bytes] | None = None) -> bytes:
-    """Read a file (or stdin for ``-``) with a size cap; failures raise InputError."""
-    if path == STDIN_NAME:
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(max_bytes + 1)
-    else:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory") from None
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except PermissionError:
-            raise InputError(f"{path}: permission denied") from None
-        except OSError as error:
-            raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{path}: larger than the {_size_text(max_bytes)} limit (raise it with --max-size)")
-    return data
-
-
 def parse(path: str, data: bytes) -> Document:
     """Parse untrusted bytes into a Document, or raise XMLSyntax with a line and column."""
     bom = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
@@ -468,6 +434,3 @@ def _offset_position(data: bytes, offset: int) -> tuple[int, int]:
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return parse(path, read_bytes(path, max_bytes))
 
-
-def display_path(path: Path | str) -> str:
-    return str(path)

@@ -17,6 +17,7 @@ from lxml import etree
 from jwflint.core.findings import Severity
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
+from jwflint.model.graph import WorkflowGraph, graph_of
 from jwflint.model.workflow import Workflow
 
 WORKFLOW = "workflow"
@@ -70,8 +71,8 @@ class LintContext:
         return self._buckets
 
     @property
-    def graph(self):  # -> WorkflowGraph
-        return self.workflow.graph()
+    def graph(self) -> WorkflowGraph:
+        return graph_of(self.workflow)
 
 
 CheckFunction = Callable[[Any, dict[str, Any], LintContext], Iterable[Problem]]
