@@ -127,12 +127,11 @@ class WorkflowGraph:
     def trapped(self, goals: set[int]) -> list[list[int]]:
         """Groups of step ids from which no sequence of transitions reaches any of ``goals``.
 
-        One group per strongly connected component of the graph (statuses that can reach each
-        other), so a loop with no exit is one group and a dead end a group of one; groups in
-        document order of their first status, each in document order. Global transitions count
-        from every status: when one leads to a status that reaches a goal, nothing is trapped.
+        One group per strongly connected component (statuses that can all reach each other), so a
+        loop with no exit is one group and a dead end a group of one; groups in document order of
+        their first status, each in document order.
         """
-        condensed = nx.condensation(self.graph)
+        condensed = nx.condensation(self._reach_graph())
         members = condensed.nodes
         escapes: set[int] = set()  # components from which a goal can be reached
         for component in reversed(list(nx.topological_sort(condensed))):
@@ -140,16 +139,24 @@ class WorkflowGraph:
                 successor in escapes for successor in condensed.succ[component]
             ):
                 escapes.add(component)
-        mapping = condensed.graph["mapping"]
-        if mapping[ANY] in escapes:
-            return []
         order = {step: index for index, step in enumerate(self._steps)}
         groups = [
-            sorted(members[component]["members"], key=order.__getitem__)
-            for component in members
-            if component not in escapes and component not in (mapping[START], mapping[ANY])
+            sorted((node for node in data["members"] if node in order), key=order.__getitem__)
+            for component, data in members.items()
+            if component not in escapes
         ]
-        return sorted(groups, key=lambda group: order[group[0]])
+        return sorted((group for group in groups if group), key=lambda group: order[group[0]])
+
+    def _reach_graph(self) -> nx.DiGraph:
+        """Who can get where: the graph's edges plus an edge from every status to ANY that offers a
+        global transition leading elsewhere, so strongly connected components see the statuses that
+        globals join (two globals make their targets reach each other). Parallel edges collapse."""
+        reach = nx.DiGraph(self.graph)
+        targets = self.global_targets()
+        if targets:
+            (only,) = targets if len(targets) == 1 else (None,)
+            reach.add_edges_from((step, ANY) for step in self._steps if step != only)
+        return reach
 
 
 def graph_of(workflow: Workflow) -> WorkflowGraph:

@@ -1,4 +1,5 @@
-"""The workflow as a graph: statuses nobody reaches or leaves, clashing transition names, unused common actions.
+"""The workflow as a graph: statuses nobody reaches or leaves, traps with no way to a Resolved status,
+clashing transition names, unused common actions.
 
 Everything here is linear in the workflow's size: global transitions are handled once, as sets,
 never copied onto every status.
@@ -6,15 +7,18 @@ never copied onto every status.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from jwflint.core import jira
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
 from jwflint.lint.checks.conditions import restricts
 from jwflint.lint.checks.coverage import guess_notes, with_notes
 from jwflint.lint.checks.resolution import resolution_holders
+from jwflint.model.buckets import RESOLVED, normalise_name
 from jwflint.model.workflow import COMMON, GLOBAL, STEP, Status, Transition, Workflow
 
 
@@ -103,6 +107,72 @@ def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
             # The unknown screen may well set a resolution, which would make this a final status.
             severity=Severity.INFO if screens else None,
             values={"status": status.label},
+        )
+
+
+# Words that name a deliberate end without a Resolved role: a status with no way out called
+# "Rejected" or "Expired Request" is a final status (whether it holds a resolution is
+# dead-end-status's question), not a trap. Compared after normalise_name, word by word.
+_DONE_WORDS = frozenset(
+    normalise_name(word)
+    for word in (
+        "rejected", "cancelled", "canceled", "declined", "denied", "duplicate", "expired", "withdrawn",
+        "abandoned", "failed", "invalid", "obsolete", "archived", "released", "deleted", "aborted",
+        "dropped", "approved", "won't do", "won't fix", "wontfix",
+    )
+)
+_WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def _done_type(ctx: LintContext, status: Status) -> bool:
+    for name in (ctx.buckets.status_name(status), status.name):
+        words = [normalise_name(word) for word in _WORDS.findall(name)]
+        if normalise_name(name) in _DONE_WORDS or not _DONE_WORDS.isdisjoint(words):
+            return True
+    return False
+
+
+def _quoted(statuses: list[Status]) -> str:
+    return ", ".join(repr(status.label) for status in statuses)
+
+
+def no_path_to_resolved(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    resolved, _ = ctx.buckets.role(RESOLVED)
+    if not resolved:
+        return  # nothing plays the Resolved role: any-to-resolved says so; every status would be "trapped"
+    graph = ctx.graph
+    steps = ctx.workflow.steps_by_id
+    # Ends that count as reached: the Resolved role, statuses that hold a resolution, and final
+    # statuses with no way out whose names say they are an end (Rejected, Cancelled, …).
+    goals = {status.step_id for status in resolved if status.step_id is not None}
+    goals.update(resolution_holders(ctx))
+    goals.update(status.step_id for status in graph.dead_ends(_own_statuses(ctx.workflow)) if _done_type(ctx, status))
+    # A transition that leads nowhere known (missing-result, dangling-step-reference) may have been
+    # meant as the way out: its statuses are not called trapped on a guess.
+    for transition in ctx.workflow.transitions:
+        targets = [transition.target, *transition.conditional_targets]
+        if any(target is None or (target != jira.STAY and target not in steps) for target in targets):
+            if transition.kind == GLOBAL:
+                return
+            goals.update(transition.sources)
+    reachable = _reachable(ctx)  # an unreachable status is unreachable-status's finding
+    targets = _quoted(resolved[:3]) + (", …" if len(resolved) > 3 else "")
+    for group in graph.trapped(goals):
+        statuses = [steps[step] for step in group if reachable is None or step in reachable]
+        if not statuses:
+            continue
+        first = statuses[0]
+        if len(statuses) == 1:
+            where, it = f"status {first.label!r}", "it"
+        else:
+            where, it = f"statuses {_quoted(statuses)}, which lead only to each other,", "them"
+        yield Problem(
+            f"no sequence of transitions from {where} reaches a Resolved status ({targets}), so issues that "
+            f"enter {it} are never resolved: add a transition from {it} toward a Resolved status, or a global "
+            "transition into one",
+            first.element,
+            status=first.label,
+            values={"status": first.label, "statuses": ", ".join(status.label for status in statuses)},
         )
 
 
@@ -260,6 +330,13 @@ CHECKS = [
         function=dead_end_status,
         summary="Every reachable status that holds no resolution has a transition out.",
         values=("status",),
+    ),
+    Check(
+        name="no_path_to_resolved",
+        scope=WORKFLOW,
+        function=no_path_to_resolved,
+        summary="From every reachable status some sequence of transitions leads to a Resolved status.",
+        values=("status", "statuses"),
     ),
     Check(
         name="duplicate_transition_name",
