@@ -131,32 +131,31 @@ class WorkflowGraph:
         loop with no exit is one group and a dead end a group of one; groups in document order of
         their first status, each in document order.
         """
-        condensed = nx.condensation(self._reach_graph())
-        members = condensed.nodes
-        escapes: set[int] = set()  # components from which a goal can be reached
-        for component in reversed(list(nx.topological_sort(condensed))):
-            if not goals.isdisjoint(members[component]["members"]) or any(
-                successor in escapes for successor in condensed.succ[component]
-            ):
-                escapes.add(component)
-        order = {step: index for index, step in enumerate(self._steps)}
-        groups = [
-            sorted((node for node in data["members"] if node in order), key=order.__getitem__)
-            for component, data in members.items()
-            if component not in escapes
-        ]
-        return sorted((group for group in groups if group), key=lambda group: order[group[0]])
-
-    def _reach_graph(self) -> nx.DiGraph:
-        """Who can get where: the graph's edges plus an edge from every status to ANY that offers a
-        global transition leading elsewhere, so strongly connected components see the statuses that
-        globals join (two globals make their targets reach each other). Parallel edges collapse."""
-        reach = nx.DiGraph(self.graph)
+        graph = self.graph
+        sources = [goal for goal in goals if goal in graph]
+        # Everything that can reach a goal: one breadth-first walk back along the edges.
+        escapes = set().union(*nx.bfs_layers(graph.reverse(copy=False), sources)) if sources else set()
+        if ANY in escapes:
+            # A global leads to a status that reaches a goal, and every status is offered it (bar
+            # its own target, which reaches the goal itself).
+            return []
+        stuck = [step for step in self._steps if step not in escapes]
+        if not stuck:
+            return []
+        # The globals now lead only to stuck statuses, but they still join them: with two or more,
+        # each target reaches the others, so components are taken with an edge from every stuck
+        # status to ANY (not from the only target, which is not offered its own global).
+        reach = nx.DiGraph(graph.subgraph([*stuck, ANY]))
         targets = self.global_targets()
         if targets:
             (only,) = targets if len(targets) == 1 else (None,)
-            reach.add_edges_from((step, ANY) for step in self._steps if step != only)
-        return reach
+            reach.add_edges_from((step, ANY) for step in stuck if step != only)
+        order = {step: index for index, step in enumerate(stuck)}
+        groups = [
+            sorted((node for node in component if node in order), key=order.__getitem__)
+            for component in nx.strongly_connected_components(reach)
+        ]
+        return sorted((group for group in groups if group), key=lambda group: order[group[0]])
 
 
 def graph_of(workflow: Workflow) -> WorkflowGraph:
