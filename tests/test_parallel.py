@@ -210,3 +210,23 @@ def test_progress_goes_to_a_terminal_stderr_and_never_into_the_report(tmp_path: 
     piped = jwflint("lint", "--format", "json", "-j", jobs, str(folder))
     assert piped.stderr == b""
     assert piped.stdout == result.stdout
+
+
+def test_auto_jobs_stay_serial_below_the_size_where_workers_pay(tmp_path: Path) -> None:
+    small = tmp_path / "small.xml"
+    small.write_bytes((FIXTURES / "corpus" / "classic_default_workflow.xml").read_bytes())
+    assert not parallel.worth_parallel([str(small), "-", str(tmp_path / "missing.xml")])
+    big = tmp_path / "big.xml"
+    with big.open("wb") as handle:
+        handle.truncate(parallel.PARALLEL_MIN_BYTES)
+    assert parallel.worth_parallel([str(small), str(big)])
+
+
+def test_auto_jobs_on_a_small_batch_start_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("workers started for a small -j auto batch")
+
+    monkeypatch.setattr(parallel, "lint_parallel", no_workers)
+    files = [str(p) for p in sorted((FIXTURES / "corpus").glob("*.xml"))]
+    run = session.lint_paths(files, LintOptions(jobs=2, auto_jobs=True))
+    assert [r.path for r in run.results] == files

@@ -25,6 +25,7 @@ class LintOptions:
     baseline: str | None = None  # hide the findings this baseline file accepts
     write_baseline: str | None = None  # record the current findings as the baseline, then accept them
     jobs: int = 1  # worker processes (jwflint.batch.parallel); 1 lints in this process
+    auto_jobs: bool = False  # -j auto: the batch may stay serial when workers would not pay
 
 
 class EngineCache:
@@ -33,6 +34,9 @@ class EngineCache:
     def __init__(self, options: LintOptions) -> None:
         self.options = options
         self._by_config: dict[str | None, Engine] = {}
+        # The config file found per folder: every file is looked up twice (parallel runs resolve
+        # engines first) and a folder's files share one answer, so the walk up runs once per folder.
+        self._found: dict[Path, Path | None] = {}
         self._explicit: Config | None = None
         if options.config_path:
             self._explicit = self._customise(load_config(options.config_path))
@@ -60,8 +64,7 @@ class EngineCache:
             key: str | None = self._explicit.path
             config = self._explicit
         else:
-            start = Path.cwd() if path == "-" else Path(path)
-            found = find_config(start if start.exists() else Path.cwd())
+            found = self._config_file(path)
             key = str(found) if found else None
             if key in self._by_config:
                 return self._by_config[key]
@@ -79,6 +82,15 @@ class EngineCache:
             reject_config_checks(engine.all_rules)
             self._by_config[key] = engine
         return engine
+
+    def _config_file(self, path: str) -> Path | None:
+        start = Path.cwd() if path == "-" else Path(path)
+        if not start.exists():
+            start = Path.cwd()
+        folder = start if start.is_dir() else start.parent
+        if folder not in self._found:
+            self._found[folder] = find_config(folder)
+        return self._found[folder]
 
     @property
     def engines(self) -> list[Engine]:

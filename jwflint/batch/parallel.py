@@ -29,6 +29,11 @@ PROGRESS_MIN_FILES = 36  # "a few dozen": below this a run is over before a bar 
 CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven files and move the bar, few enough to stay cheap
 MAX_CHUNK = 32
 STDIN = "-"
+# Below this much input, workers cost more than they save: forking, sending results back and
+# merging take about 0.1 s, the time a serial run needs for ~4 MB of exports (measured with
+# bench/bench.py on ../shared/corpus-bulk; see docs/performance.md). With -j auto smaller batches
+# stay serial; an explicit -j N is obeyed.
+PARALLEL_MIN_BYTES = 4_000_000
 
 
 def parse_jobs(text: str) -> int:
@@ -92,6 +97,31 @@ def _lint_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, DetachedResult]
 # --- parent side --------------------------------------------------------------------------------
 
 
+def worth_parallel(files: Sequence[str]) -> bool:
+    """Whether a batch is big enough for worker processes to pay for themselves."""
+    total = 0
+    for path in files:
+        if path == STDIN:
+            continue
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue  # the lint reports it
+        if total >= PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
+def _fork_context() -> BaseContext | None:
+    """fork where the platform has it: workers inherit the loaded rules and imports instead of
+    importing everything again (spawn and forkserver cost a cold start per worker)."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def chunks(items: Sequence[tuple[int, str]], workers: int) -> list[list[tuple[int, str]]]:
     """Contiguous chunks, about CHUNKS_PER_WORKER per worker and at most MAX_CHUNK files each."""
     if not items:
@@ -113,6 +143,7 @@ def lint_parallel(
     and the run's configs and rules come out in the same order as a serial run's.
     """
     global _worker_cache
+    import gc
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     import jwflint.model.graph  # noqa: F401  (imported once here, not once per forked worker)
@@ -128,8 +159,14 @@ def lint_parallel(
                 results[index] = cache.engine_for(path).lint_path(path)
                 progress.advance(1)
         _worker_cache = cache  # forked workers start with it; spawned ones build their own
+        # Frozen objects are never scanned by the collector, so forked workers do not touch (and
+        # copy) every page of the parent's heap when their first collection runs.
+        gc.freeze()
         executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=mp_context, initializer=_init_worker, initargs=(options,)
+            max_workers=workers,
+            mp_context=mp_context if mp_context is not None else _fork_context(),
+            initializer=_init_worker,
+            initargs=(options,),
         )
         try:
             pending = {executor.submit(_lint_chunk, chunk) for chunk in chunks(remote, workers)}
@@ -145,6 +182,7 @@ def lint_parallel(
             raise
         finally:
             _worker_cache = None
+            gc.unfreeze()
         executor.shutdown(wait=True)
     return [result for result in results if result is not None]
 

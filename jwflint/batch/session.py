@@ -50,7 +50,7 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
     from jwflint.batch import parallel
 
-    if options.jobs > 1 and len(files) > 1:
+    if options.jobs > 1 and len(files) > 1 and (not options.auto_jobs or parallel.worth_parallel(files)):
         results = parallel.lint_parallel(files, options, cache, options.jobs)
     else:
         results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]

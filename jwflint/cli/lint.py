@@ -116,6 +116,7 @@ def lint(
         max_size=max_size,
         skip_non_workflow=skip_non_workflow,
         jobs=job_count,
+        auto_jobs=jobs.strip().lower() == parallel.AUTO,
         baseline=baseline,
         write_baseline=write_baseline,
     )
