@@ -5,7 +5,9 @@ Shared by every command that lints (lint, fix, patch, render) so they agree on w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from jwflint.batch.acceptance import Acceptance, Accepted
@@ -42,6 +44,26 @@ class LintRun:
         return self.configs[0].fail_on if self.configs else "error"
 
 
+@contextmanager
+def _results_kept() -> Iterator[None]:
+    """Lint a batch with the cyclic GC off, then freeze what the batch keeps.
+
+    Every file's result (with its model and tree, for the report) lives until the report is
+    written, and linting makes almost no reference cycles (53 cyclic objects over the 252 files of
+    ../shared/corpus-bulk), so collections during a batch would only rescan the growing pile of
+    results: ~10% of a serial run. Frozen objects are never scanned again; reference counting still
+    frees them when the run is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     cache = EngineCache(options)
     acceptance = Acceptance(options.baseline, options.write_baseline)
@@ -50,10 +72,11 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
     from jwflint.batch import parallel
 
-    if options.jobs > 1 and len(files) > 1 and (not options.auto_jobs or parallel.worth_parallel(files)):
-        results = parallel.lint_parallel(files, options, cache, options.jobs)
-    else:
-        results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
+    with _results_kept():
+        if options.jobs > 1 and len(files) > 1 and (not options.auto_jobs or parallel.worth_parallel(files)):
+            results = parallel.lint_parallel(files, options, cache, options.jobs)
+        else:
+            results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
     engines = cache.engines
     rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
     run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
