@@ -283,7 +283,7 @@ CONFIG_ERRORS = [
         "unknown-key-far",
         "colour: red\n",
         "{p}:1: unknown key 'colour' (expected one of: packs, profile, select, ignore, severity, fail_on, "
-        "per_path_ignores, required_resolution_fields, max_file_size, catalogue, suppressions)",
+        "per_path_ignores, required_resolution_fields, max_file_size, catalogue, suppressions, bot_workflows, exclude)",
     ),
     (
         "bad-severity",

@@ -42,9 +42,10 @@ def _classes(element: etree._Element, tag: str) -> list[str]:
 
 
 def test_classic_default_gets_three_restricted_global_transitions(classic: Path) -> None:
-    result = invoke("patch", "bot", str(classic), "--group", "service-bots", "--role", "10002", "--hide-from-users")
-    assert result.exit_code == 0, result.output
     patched = classic.with_name("classic.patched.xml")
+    args = ("--group", "service-bots", "--role", "10002", "--hide-from-users", "-o", str(patched))
+    result = invoke("patch", "bot", str(classic), *args)
+    assert result.exit_code == 0, result.output
     root = etree.fromstring(patched.read_bytes())
     section = root.find("global-actions")
     assert [child.tag for child in root if isinstance(child.tag, str)][1:4] == [
@@ -88,9 +89,12 @@ def test_classic_default_gets_three_restricted_global_transitions(classic: Path)
     assert f"wrote {patched}" in result.stdout
 
 
-def test_diff_shows_only_added_lines(classic: Path) -> None:
-    result = invoke("patch", "bot", str(classic), "--diff", "--resolution", "10000")
+@pytest.mark.parametrize("flags", [("--diff",), ()], ids=["diff", "default"])
+def test_diff_shows_only_added_lines(classic: Path, flags: tuple[str, ...]) -> None:
+    """Without -o or --write, patch bot prints the diff (as `ruff format --diff`) and writes nothing."""
+    result = invoke("patch", "bot", str(classic), *flags, "--resolution", "10000")
     assert result.exit_code == 0
+    assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]
     lines = result.stdout.splitlines()
     assert lines[0].startswith("--- a/") and lines[1].startswith("+++ b/")
     body = [line for line in lines[2:] if not line.startswith("@@")]

@@ -15,7 +15,9 @@ def _patch_output_options(function: Any) -> Any:
     """--diff, -o, --write and --manual-steps, shared by `fix` and `patch bot`."""
     for option in reversed(
         [
-            click.option("--diff", is_flag=True, help="Print a unified diff to stdout instead of writing a file."),
+            click.option(
+                "--diff", is_flag=True, help="Print a unified diff to stdout (patch bot's default without -o/--write)."
+            ),
             click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the patched workflow to FILE."),
             click.option("--write", is_flag=True, help="Replace the input in place (atomically, mode kept)."),
             click.option(
@@ -87,8 +89,16 @@ def patch() -> None:
 )
 @_patch_output_options
 def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
-    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs."""
+    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs.
+
+    Without -o or --write it prints the patch as a unified diff (as `ruff format --diff` does), so
+    a run never leaves a NAME.patched.xml beside the input for the next `jwflint lint` to pick up;
+    from stdin (-) it prints the patched workflow, as a filter.
+    """
     from jwflint.patch import commands
+
+    if not (kwargs.get("output") or kwargs.get("write")) and workflow != "-":
+        kwargs["diff"] = True
 
     destination, options = commands.cli_settings(kwargs)
     sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))
