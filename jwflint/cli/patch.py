@@ -47,6 +47,12 @@ def _patch_output_options(function: Any) -> Any:
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning", "info", "never")),
+    default=None,
+    help="Exit 1 when findings at or above this remain after fixing (default: error, or the config's fail_on).",
+)
 @_patch_output_options
 def fix(
     paths: Sequence[str],
@@ -54,13 +60,17 @@ def fix(
     select: Sequence[str],
     ignore: Sequence[str],
     skip_non_workflow: bool,
+    fail_on: str | None,
     **kwargs: Any,
 ) -> None:
-    """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml)."""
+    """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml).
+
+    Exits 1 when findings at or above --fail-on remain after fixing, as `ruff check --fix` does.
+    """
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow))
+    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on))
 
 
 @cli.group()

@@ -6,6 +6,7 @@ the field, so a typo never surfaces halfway through a run.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import string
@@ -61,10 +62,8 @@ class Rule:
         then the problem's note in parentheses."""
         text = problem.message
         if self.message is not None:
-            try:
+            with contextlib.suppress(KeyError, IndexError, ValueError):  # a bad template: the check's text
                 text = self.message.format(message=problem.message, **problem.values)
-            except (KeyError, IndexError, ValueError):
-                pass
         return f"{text} ({problem.note})" if problem.note else text
 
 
