@@ -84,11 +84,20 @@ def run_patch_bot(
         return exitcodes.USAGE
     if render:
         from jwflint.render.api import render_patch
+        from jwflint.render.report import ManualItem
 
         outcome, target = outcomes[0], dest.target(workflow)
         after = str(target) if target is not None else None
-        original = outcome.original
-        render_patch(workflow, outcome.patched, render, options=lint_options, after_path=after, before_bytes=original)
+        manual = [ManualItem(step.text, tuple(call.text() for call in step.calls)) for step in outcome.manual]
+        render_patch(
+            workflow,
+            outcome.patched,
+            render,
+            options=lint_options,
+            after_path=after,
+            before_bytes=outcome.original,
+            manual=manual,
+        )
     return exitcodes.OK
 
 
