@@ -254,3 +254,60 @@ def test_exclude_skips_files_and_folders_when_walking(mixed: Path) -> None:
     assert run.stdout.splitlines()[-1].startswith("2 file(s) linted")
     # A file named outright is linted whatever exclude says (pre-commit passes files by name).
     assert invoke(["lint", "--fail-on", "never", "workflows/dev/Epics.xml"]).stdout.startswith("workflows/dev/Epics")
+
+
+# --- 2. install: one version everywhere --------------------------------------------------------
+
+
+def test_readme_install_works_from_a_clone_and_pins_this_version() -> None:
+    import subprocess
+    import sys
+
+    from jwflint import __version__
+
+    from .conftest import REPO
+    from .test_precommit import readme_precommit_snippet
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    install = readme.split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert "pip install .  " in install and "YOUR-ORG" not in readme
+    assert f"jwflint --version          # jwflint, version {__version__}" in install
+    rev = yaml.safe_load(readme_precommit_snippet())["repos"][0]["rev"]
+    assert rev == f"v{__version__}"
+    assert "`rev` must name a tag or a commit" in install
+    version = subprocess.run([sys.executable, "-m", "jwflint", "--version"], capture_output=True, text=True)
+    assert version.stdout == f"jwflint, version {__version__}\n"
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {__version__} " in changelog and "exits 1 when findings at or above `--fail-on`" in changelog
+    # When the tag is here, it carries this version (a tag on another version would install that one).
+    tagged = subprocess.run(
+        ["git", "show", f"{rev}:jwflint/__init__.py"], cwd=REPO, capture_output=True, text=True
+    )
+    if tagged.returncode == 0:
+        assert f'__version__ = "{__version__}"' in tagged.stdout
+
+
+def test_readme_is_a_front_page() -> None:
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    assert readme.index("make demo") < readme.index("## Install") < readme.index("## Tour: Data Center")
+    assert "## Jira Cloud" in readme
+    for link in re.findall(r"\]\(((?:docs/|CHANGELOG)[^)#]*)\)", readme):
+        assert (REPO / link).is_file(), link
+    for page in (REPO / "docs").glob("*.md"):
+        for link in re.findall(r"\]\((\.\./[^)#]+)\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / link).resolve().exists(), (page.name, link)
+
+
+def test_make_demo_ignores_no_errors() -> None:
+    """make prints "Error 1 (ignored)" for every failing `-`-prefixed recipe line: the demo has none."""
+    from .conftest import REPO
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    recipe = [line[1:] for line in demo.splitlines() if line.startswith("\t")]
+    assert recipe and not [line for line in recipe if line.lstrip("@").startswith("-")]
+    # The steps whose exit code 1 is the point say so instead of failing the demo.
+    assert sum("|| echo" in line for line in recipe if "jwflint lint" in line) == 2
