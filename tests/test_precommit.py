@@ -344,7 +344,8 @@ def test_readme_precommit_snippet_runs_as_written(hook_env: dict[str, str], tmp_
 
     snippet = readme_precommit_snippet()
     rev = yaml.safe_load(snippet)["repos"][0]["rev"]
-    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd=REPO, capture_output=True)
+    verify = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
+    found = subprocess.run(verify, cwd=REPO, capture_output=True)
     if found.returncode != 0:
         pytest.skip(f"this clone lacks the README's rev {rev} (git fetch --tags)")
     config, count = re.subn(r"(?m)^(\s*- repo: )\S+", lambda m: m.group(1) + str(REPO), snippet)
