@@ -339,25 +339,34 @@ def readme_precommit_snippet() -> str:
 
 
 def test_readme_precommit_snippet_runs_as_written(hook_env: dict[str, str], tmp_path: Path) -> None:
-    """Only ``repo:`` changes (to this clone); ``rev:`` stays the README's tag, which must exist here."""
+    """The newcomer's first hour: the README's hook as written (only ``repo:`` points at this clone;
+    ``rev:`` stays the README's tag), a config that ``init --bot-workflows`` wrote, a repository of
+    mixed exports, and findings about the bot's workflows only."""
     import yaml
 
     snippet = readme_precommit_snippet()
     rev = yaml.safe_load(snippet)["repos"][0]["rev"]
     verify = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
-    found = subprocess.run(verify, cwd=REPO, capture_output=True)
-    if found.returncode != 0:
+    if subprocess.run(verify, cwd=REPO, capture_output=True).returncode != 0:
         pytest.skip(f"this clone lacks the README's rev {rev} (git fetch --tags)")
     config, count = re.subn(r"(?m)^(\s*- repo: )\S+", lambda m: m.group(1) + str(REPO), snippet)
     assert count == 1
     repo = WorkflowRepo(tmp_path / "repo", hook_env)
     repo.write(".pre-commit-config.yaml", config.encode())
-    repo.write("workflows/service_desk.xml", service_desk_workflow(any_to_resolved=False))
+    repo.write("workflows/desk/service_desk.xml", service_desk_workflow(any_to_resolved=False))
+    repo.write("workflows/dev/epics.xml", service_desk_workflow(any_to_resolved=False))  # no bot here
     repo.write("pom.xml", NOT_A_WORKFLOW)
+    repo.env = dict(hook_env, PYTHONPATH=str(REPO))
+    init = repo.run(sys.executable, "-m", "jwflint", "init", "workflows/", "--bot-workflows", "service_desk")
+    assert init.returncode == 0, init.stderr
+    repo.write(".jwflint.yaml", (repo.path / ".jwflint.yaml").read_bytes())
+
     blocked = repo.pre_commit("run", "--all-files")
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, output
-    assert "error [any-to-resolved]" in output and "pom.xml" not in output
-    repo.write("workflows/service_desk.xml", service_desk_workflow(any_to_resolved=True))
+    assert "workflows/desk/service_desk.xml:" in output and "error [any-to-resolved]" in output
+    assert "epics.xml" not in output and "pom.xml" not in output
+    assert "fixable with `jwflint fix --unsafe-fixes`" in output  # safe and unsafe fixes counted apart
+    repo.write("workflows/desk/service_desk.xml", service_desk_workflow(any_to_resolved=True))
     passed = repo.pre_commit("run", "--all-files")
     assert passed.returncode == 0, passed.stdout + passed.stderr
