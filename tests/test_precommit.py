@@ -365,7 +365,11 @@ def test_readme_precommit_snippet_runs_as_written(hook_env: dict[str, str], tmp_
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, output
     assert "workflows/desk/service_desk.xml:" in output and "error [any-to-resolved]" in output
-    assert "epics.xml" not in output and "pom.xml" not in output
+    assert "pom.xml" not in output
+    # epics.xml is outside bot_workflows: no service-bot finding, nothing that fails the commit
+    # (the jira pack's hygiene notes still cover every workflow).
+    epics = [line for line in output.splitlines() if line.startswith("workflows/dev/epics.xml:")]
+    assert all(" info [" in line and "[any-to-" not in line and "[resolve-" not in line for line in epics), epics
     assert "fixable with `jwflint fix --unsafe-fixes`" in output  # safe and unsafe fixes counted apart
     repo.write("workflows/desk/service_desk.xml", service_desk_workflow(any_to_resolved=True))
     passed = repo.pre_commit("run", "--all-files")
