@@ -311,3 +311,26 @@ def test_make_demo_ignores_no_errors() -> None:
     assert recipe and not [line for line in recipe if line.lstrip("@").startswith("-")]
     # The steps whose exit code 1 is the point say so instead of failing the demo.
     assert sum("|| echo" in line for line in recipe if "jwflint lint" in line) == 2
+
+
+# --- 11. -o into a folder that does not exist ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["patch", "bot", "{demo}", "-o", "{out}/patched/desk.xml"],
+        ["patch", "bot", "{demo}", "-o", "{out}/p.xml", "--manual-steps", "{out}/steps/desk.json"],
+        ["render", "{demo}", "-o", "{out}/pictures/desk.mmd"],
+        ["fix", "{demo}", "-o", "{out}/fixed/desk.xml", "--fail-on", "never"],
+        ["init", "{demo}", "-o", "{out}/config/.jwflint.yaml"],
+    ],
+    ids=["patch", "manual-steps", "render", "fix", "init"],
+)
+def test_output_into_missing_folders_creates_them(tmp_path: Path, command: list[str]) -> None:
+    demo = FIXTURES / "demo" / "service_desk.xml"
+    args = [part.format(demo=demo, out=tmp_path / "new") for part in command]
+    run = invoke(args)
+    assert run.code == 0, run.stderr
+    written = [Path(arg) for arg in args if arg.startswith(str(tmp_path))]
+    assert written and all(path.is_file() and path.stat().st_size for path in written)
