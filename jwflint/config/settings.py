@@ -17,7 +17,7 @@ from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
 from jwflint.model.catalogue import Catalogue
-from jwflint.sources.files import DEFAULT_MAX_BYTES
+from jwflint.sources.files import DEFAULT_MAX_BYTES, LARGEST_MAX_BYTES, size_text
 
 __all__ = [
     "Config",
@@ -291,16 +291,21 @@ def parse_size(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("max_file_size must be a number of bytes or a size like 20MB")
     if isinstance(value, int):
-        if value <= 0:
-            raise ValueError("max_file_size must be positive")
-        return value
-    match = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*", str(value).lower())
+        return _bounded(value)
+    match = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m|gb|g|tb|t)?\s*", str(value).lower())
     if not match:
         raise ValueError(f"max_file_size {value!r} is not a size (e.g. 20MB, 512KB, 1000000)")
-    unit = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-    size = int(match.group(1)) * unit[match.group(2) or "b"]
+    unit = {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+    unit.update([(f"{key}b", factor) for key, factor in unit.items() if key != "b"])
+    return _bounded(int(match.group(1)) * unit[match.group(2) or "b"])
+
+
+def _bounded(size: int) -> int:
     if size <= 0:
         raise ValueError("max_file_size must be positive")
+    if size > LARGEST_MAX_BYTES:
+        limit = size_text(LARGEST_MAX_BYTES)
+        raise ValueError(f"max_file_size {size} is larger than the most jwflint accepts ({limit})")
     return size
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 import tempfile
 from pathlib import Path
 
+from jwflint.core import stdout
 from jwflint.core.errors import JwflintError
 
 
 def write_output(text: str, output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdout.write(text)
         return
     write_atomic(Path(output), text.encode("utf-8"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.batch.engines import EngineCache, LintOptions
-from jwflint.core import exitcodes
+from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
@@ -46,10 +46,9 @@ def _run(
             target = dest.target(path)
             written = False
             if dest.diff:
-                sys.stdout.write(unified_diff(outcome))
+                stdout.write(unified_diff(outcome))
             elif xml_out:
-                sys.stdout.buffer.write(outcome.patched)
-                sys.stdout.flush()
+                stdout.write(outcome.patched)
             elif target is not None:
                 written = write_patched(outcome, target, in_place=target == Path(path))
         except JwflintError as error:

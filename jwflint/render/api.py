@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from jwflint.batch.engines import LintOptions
+from jwflint.core import stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.model.workflow import workflow_name
@@ -78,8 +78,7 @@ def write(data: bytes, out: str | None, output_format: str) -> None:
     if out is None or out == STDOUT:
         if output_format in BINARY_FORMATS and out is None:
             raise JwflintError(f"{output_format} is binary: give -o FILE (or -o - to write it to stdout)")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        stdout.write(data)
         return
     write_atomic(Path(out), data, mode=_file_mode())
 
