@@ -89,7 +89,9 @@ def _buckets(data: Any, fail: _Fail) -> dict[str, tuple[str, ...]]:
         entries = [entries] if isinstance(entries, str) else entries
         if not isinstance(entries, list) or not all(_scalar(e) for e in entries):
             raise fail(
-                raw, str(bucket), f"bucket {bucket} must list status names or ids, e.g. [Done, '10005'], not {shown(entries)}"
+                raw,
+                str(bucket),
+                f"bucket {bucket} must list status names or ids, e.g. [Done, '10005'], not {shown(entries)}",
             )
         result[str(bucket)] = tuple(str(e) for e in entries)
     return result

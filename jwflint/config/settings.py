@@ -218,7 +218,9 @@ def _severities(data: Any, fail: Any, refs: list[RuleRef]) -> dict[str, Severity
     severity: dict[str, Severity] = {}
     for rule_id, level in overrides.items():
         if not isinstance(level, str):
-            raise fail(overrides, str(rule_id), f"severity of {rule_id} is {shown(level)}: write error, warning or info")
+            raise fail(
+                overrides, str(rule_id), f"severity of {rule_id} is {shown(level)}: write error, warning or info"
+            )
         try:
             severity[str(rule_id)] = Severity.parse(level)
         except ValueError as error:

@@ -45,9 +45,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 None, None, "mapping keys must be plain scalars", key_node.start_mark
             )
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[str(key)] = key_node.start_mark.line + 1
     return result
@@ -103,7 +101,9 @@ def _bounded(node: yaml.Node, path: str) -> None:
             raise _shape_error(path, current, f"nested more than {MAX_DEPTH} levels deep")
     if size[id(node)] > len(size) + MAX_ALIAS_NODES:
         raise _shape_error(
-            path, node, f"aliases expand to {size[id(node)]} nodes, more than {MAX_ALIAS_NODES} beyond the document's own"
+            path,
+            node,
+            f"aliases expand to {size[id(node)]} nodes, more than {MAX_ALIAS_NODES} beyond the document's own",
         )
 
 

@@ -82,7 +82,9 @@ def template_problem(template: str, fields: set[str], provider: str) -> str | No
         if name is None:
             continue
         if name not in fields:
-            return f"message uses {{{name}}}, which {provider} does not provide (it provides: {', '.join(sorted(fields))})"
+            return (
+                f"message uses {{{name}}}, which {provider} does not provide (it provides: {', '.join(sorted(fields))})"
+            )
         match = _FORMAT_SPEC.fullmatch(spec or "")
         if match is None:
             return f"message formats {{{name}}} with {spec!r}, which is not a plain width or precision"
