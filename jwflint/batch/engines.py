@@ -26,6 +26,11 @@ class LintOptions:
     write_baseline: str | None = None  # record the current findings as the baseline, then accept them
     jobs: int = 1  # worker processes (jwflint.batch.parallel); 1 lints in this process
 
+    def files_read(self) -> list[str]:
+        """The files besides the workflows that these options make a run read: never a destination."""
+        named = [self.config_path, self.catalogue_path, self.baseline, *self.packs]
+        return [path for path in named if path]
+
 
 class EngineCache:
     """One engine per configuration file, so files in different folders get their own config."""

@@ -15,6 +15,7 @@ from jwflint.config.settings import (
 )
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.outputs import Output, check_outputs
 from jwflint.lint.engine import FileResult
 from jwflint.lint.rules import Rule
 from jwflint.lint.suppressions import config_rules
@@ -42,12 +43,17 @@ class LintRun:
         return self.configs[0].fail_on if self.configs else "error"
 
 
-def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
-    cache = EngineCache(options)
-    acceptance = Acceptance(options.baseline, options.write_baseline)
+def lint_paths(paths: list[str], options: LintOptions, report: str | None = None) -> LintRun:
+    """Lint; ``report`` is where the caller will write the report (checked with the baseline, up front)."""
     files = expand_paths(paths)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
+    outputs = [Output("-o", report) if report else None]
+    if options.write_baseline:
+        outputs.append(Output("--write-baseline", options.write_baseline))
+    check_outputs(outputs, [*files, *options.files_read()]).prepare()
+    cache = EngineCache(options)
+    acceptance = Acceptance(options.baseline, options.write_baseline)
     from jwflint.batch import parallel
 
     if options.jobs > 1 and len(files) > 1:

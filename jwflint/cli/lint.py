@@ -119,7 +119,7 @@ def lint(
         baseline=baseline,
         write_baseline=write_baseline,
     )
-    run = session.lint_paths(list(paths), options)
+    run = session.lint_paths(list(paths), options, report=output)
     if run.accepted.written is not None:
         click.echo(f"jwflint: wrote {run.accepted.written} finding(s) to baseline {write_baseline}", err=True)
     if explain_buckets:

@@ -237,6 +237,10 @@ def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = Fal
         raise JwflintError(f"{destination} is a folder; give a file name")
     if destination.exists() and not force:
         raise JwflintError(f"{destination} already exists; use --force to overwrite it")
+    from jwflint.core.outputs import Output, check_outputs
+
+    # --force replaces a config, never a workflow this run reads.
+    check_outputs([Output("-o", target)], expand_paths(paths)).prepare()
     inventory = Inventory()
     for workflow in load_workflows(paths):
         inventory.add(workflow)

@@ -25,10 +25,19 @@ def _current_umask() -> int:
     return umask
 
 
+def _link_target(path: Path) -> Path:
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        return Path(os.path.realpath(path))  # a dangling link: create the file it names
+    except OSError as error:
+        raise JwflintError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write via a temporary file in the same folder, fsync, then rename: never a half-written file."""
     if path.is_symlink():
-        path = Path(os.path.realpath(path))  # replace the file the link points to, not the link
+        path = _link_target(path)  # replace the file the link points to, not the link
     with contextlib.suppress(OSError):
         if not stat.S_ISREG(path.stat().st_mode):
             # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it, since renaming a

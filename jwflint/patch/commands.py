@@ -10,6 +10,7 @@ from typing import Any
 from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
+from jwflint.core.outputs import Output
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
@@ -30,10 +31,15 @@ Compute = Callable[[str, bytes, Engine], Outcome]
 
 
 def _run(
-    paths: list[str], compute: Compute, dest: Destination, cache: EngineCache, skip_non_workflow: bool = False
+    paths: list[str],
+    compute: Compute,
+    dest: Destination,
+    cache: EngineCache,
+    skip_non_workflow: bool = False,
+    also: tuple[Output | None, ...] = (),
 ) -> list[Outcome] | None:
     """Patch each file; None when any failed (already reported, inputs untouched)."""
-    dest.check(paths)
+    dest.check(paths, cache.options.files_read(), also)
     outcomes: list[Outcome] = []
     failed = False
     manual: list[ManualStep] = []
@@ -77,7 +83,8 @@ def run_patch_bot(
         from jwflint.render.api import choose_format
 
         choose_format(None, render)  # a bad --render name is a usage error before anything is written
-    outcomes = _run([workflow], compute, dest, EngineCache(lint_options))
+    also = (Output("--render", render) if render else None,)
+    outcomes = _run([workflow], compute, dest, EngineCache(lint_options), also=also)
     if outcomes is None:
         return exitcodes.USAGE
     if render:

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
+from jwflint.core.outputs import Output, check_outputs
 from jwflint.model.workflow import workflow_name
 from jwflint.patch.apply import Outcome
 from jwflint.patch.manual import ManualStep, render_rest, render_text
@@ -23,8 +24,10 @@ class Destination:
     write: bool = False
     manual_steps: str | None = None
 
-    def check(self, paths: list[str]) -> None:
-        """Usage errors: the three modes exclude each other; -o and stdin need a single input."""
+    def check(self, paths: list[str], read: list[str], also: tuple[Output | None, ...] = ()) -> None:
+        """Before anything is read or written: the modes exclude each other, -o and stdin need a
+        single input, and no destination is an input (``read``: config, catalogue) or a folder
+        that does not exist (jwflint.core.outputs)."""
         chosen = [name for name, on in (("--diff", self.diff), ("-o", self.output), ("--write", self.write)) if on]
         if len(chosen) > 1:
             raise JwflintError(f"{' and '.join(chosen)} exclude each other: choose one")
@@ -32,6 +35,14 @@ class Destination:
             raise JwflintError("-o FILE takes a single input workflow")
         if self.write and STDIN_NAME in paths:
             raise JwflintError("--write cannot replace stdin: use -o FILE or --diff")
+        outputs: list[Output | None] = [*also]
+        if self.manual_steps:
+            outputs.append(Output("--manual-steps", self.manual_steps))
+        for path in paths:
+            target = self.target(path)
+            if target is not None and not (self.write and target == Path(path)):
+                outputs.append(Output("-o" if self.output else "the patched copy", str(target)))
+        check_outputs(outputs, [*paths, *read]).prepare()
 
     def target(self, path: str) -> Path | None:
         """The file the patched workflow goes to; None when it goes to stdout (--diff, or stdin input)."""

@@ -9,6 +9,7 @@ from jwflint.batch.engines import LintOptions
 from jwflint.core import stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
+from jwflint.core.outputs import Output, check_outputs
 from jwflint.model.workflow import workflow_name
 from jwflint.render import report
 from jwflint.render.dot import to_dot
@@ -102,6 +103,8 @@ def render_file(
     chosen = choose_format(output_format, out)
     if chosen in BINARY_FORMATS and out is None:
         write(b"", out, chosen)  # fails before any work is done
+    read = [path, *([before_path] if before_path else []), *(options.files_read() if options else [])]
+    check_outputs([Output("-o", out) if out else None], read).prepare()
     loaded = load(path, options)
     before = load(before_path, options) if before_path else None
     write(render_loaded(loaded, chosen, with_findings, before), out, chosen)
