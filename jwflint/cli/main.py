@@ -5,6 +5,7 @@ Each command lives in a module of its own beside this one and registers itself o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -30,6 +31,9 @@ class JwflintGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         argv = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
+        # A name that is not UTF-8 must not crash a print: formats escape names themselves; this is the net.
+        with contextlib.suppress(AttributeError, ValueError):
+            sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
         code = self._run(bool("--debug" in (argv or ())), *args, **kwargs)
         try:
             stdout.flush()  # what print() buffered: a full disk shows here, not as a warning at exit

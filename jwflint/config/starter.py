@@ -16,6 +16,7 @@ import yaml
 
 from jwflint.core import jira
 from jwflint.core.errors import InputError, JwflintError
+from jwflint.core.text import printable
 from jwflint.model.buckets import BUCKETS, Buckets
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Workflow
@@ -53,7 +54,7 @@ class Inventory:
     unmapped_steps: list[str] = field(default_factory=list)  # steps without jira.status.id
 
     def add(self, workflow: Workflow) -> None:
-        self.sources.append(workflow.path)
+        self.sources.append(printable(workflow.path))
         buckets = Buckets(workflow, Catalogue())
         for status in workflow.statuses:
             if not status.status_id:

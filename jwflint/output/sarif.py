@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.text import printable
 from jwflint.lint import ruledocs
 from jwflint.lint.rules import Rule
 from jwflint.output import Report
@@ -102,7 +103,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": printable(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -127,9 +128,10 @@ def artifact_location(path: str) -> dict[str, str]:
     """Relative to the current directory (the repository root in CI), POSIX slashes, URI-escaped."""
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
+    # URIs carry a file name's bytes exactly, percent-encoded, UTF-8 or not.
     if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
-        return {"uri": Path(absolute).as_uri()}
-    return {"uri": quote(Path(relative).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(os.fsencode(Path(absolute).as_posix()), safe="/")}
+    return {"uri": quote(os.fsencode(Path(relative).as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def fingerprint(finding: Finding) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jwflint.core.findings import Severity
+from jwflint.core.text import escape_data, printable
 from jwflint.output import Report
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -17,18 +18,24 @@ def render(report: Report) -> str:
         if report.quiet and finding.severity < Severity.ERROR:
             continue
         severity = finding.severity.label
-        where = f"{finding.file}:{finding.line}:{finding.column}:"
+        where = f"{one_line(finding.file)}:{finding.line}:{finding.column}:"
         rule = f"[{finding.rule}]"
         if report.color:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
             rule = f"{_DIM}{rule}{_RESET}"
         # One finding, one line: a message quoting raw XML text must not break the format.
-        message = " ".join(finding.message.splitlines())
+        message = " ".join(printable(finding.message).splitlines())
         lines.append(f"{where} {severity} {rule} {message}")
     if not report.quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def one_line(path: str) -> str:
+    """A file name on one line of output: CR, LF and % escaped as GitHub's workflow commands do."""
+    shown = printable(path)
+    return escape_data(shown)
 
 
 def summary_line(report: Report) -> str:

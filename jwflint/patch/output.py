@@ -11,7 +11,8 @@ from typing import TextIO
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.core.outputs import Output, check_outputs
-from jwflint.model.workflow import workflow_name
+from jwflint.core.text import printable
+from jwflint.model.workflow import workflow_stem
 from jwflint.patch.apply import Outcome
 from jwflint.patch.manual import ManualStep, render_rest, render_text
 from jwflint.sources.files import PATCHED_SUFFIX, STDIN_NAME
@@ -55,7 +56,7 @@ class Destination:
         if self.write:
             return Path(path)
         source = Path(path)
-        return source.with_name(workflow_name(str(source)) + PATCHED_SUFFIX)
+        return source.with_name(workflow_stem(str(source)) + PATCHED_SUFFIX)
 
     def xml_to_stdout(self, path: str) -> bool:
         return not self.diff and self.target(path) is None
@@ -92,15 +93,16 @@ def write_patched(outcome: Outcome, target: Path, in_place: bool) -> bool:
 
 def report_lines(outcome: Outcome, target: Path | None, written: bool) -> list[str]:
     """One line per change, what served buckets already had, and where the result went."""
-    lines = [f"{outcome.path}: {change}" for change in outcome.changes]
+    path = printable(outcome.path)
+    lines = [f"{path}: {change}" for change in outcome.changes]
     if not outcome.changes:
-        lines.append(f"{outcome.path}: nothing to change")
-    lines.extend(f"{outcome.path}: {note}" for note in outcome.notes)
+        lines.append(f"{path}: nothing to change")
+    lines.extend(f"{path}: {note}" for note in outcome.notes)
     if target is not None:
         if written:
-            lines.append(f"{outcome.path}: wrote {target}")
+            lines.append(f"{path}: wrote {printable(str(target))}")
         elif outcome.changed is False and target == Path(outcome.path):
-            lines.append(f"{outcome.path}: unchanged, not rewritten")
+            lines.append(f"{path}: unchanged, not rewritten")
     return lines
 
 

@@ -10,7 +10,7 @@ from jwflint.core import stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.core.outputs import Output, check_outputs
-from jwflint.model.workflow import workflow_name
+from jwflint.model.workflow import workflow_stem
 from jwflint.render import report
 from jwflint.render.dot import to_dot
 from jwflint.render.images import IMAGE_FORMATS, render_image
@@ -132,7 +132,7 @@ def render_patch(
 
     chosen = choose_format(output_format, out)
     before = load(before_path, options, data=before_bytes)
-    name = after_path or str(Path(before_path).with_name(workflow_name(before_path) + PATCHED_SUFFIX))
+    name = after_path or str(Path(before_path).with_name(workflow_stem(before_path) + PATCHED_SUFFIX))
     after = load(before_path, options, data=after_bytes, name=name)
     write(render_loaded(after, chosen, with_findings, before), out, chosen)
     return chosen

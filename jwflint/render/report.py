@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.text import printable
 from jwflint.model.buckets import Buckets
 from jwflint.model.workflow import Workflow
 from jwflint.render import palette
@@ -84,7 +85,7 @@ def workflow_view(
     scene = build_scene(workflow, buckets, findings if with_findings else None, before=before)
     svg, note = picture(scene)
     view = WorkflowView(
-        path=workflow.path,
+        path=printable(workflow.path),
         name=workflow.name,
         findings=list(findings) if with_findings else [],
         with_findings=with_findings,
@@ -102,7 +103,7 @@ def workflow_view(
 def failed_view(path: str, name: str, findings: Sequence[Finding]) -> WorkflowView:
     """A file that could not be read as a workflow: its findings, no picture."""
     note = "This file could not be read as a workflow."
-    return WorkflowView(path=path, name=name, findings=list(findings), note=note)
+    return WorkflowView(path=printable(path), name=name, findings=list(findings), note=note)
 
 
 def patch_view(
@@ -117,7 +118,7 @@ def patch_view(
 def unified_diff(before: Workflow, after: Workflow) -> str:
     old = before.document.data.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.document.data.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, fromfile=before.path, tofile=after.path)
+    lines = difflib.unified_diff(old, new, fromfile=printable(before.path), tofile=printable(after.path))
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
