@@ -43,8 +43,14 @@ class LintRun:
         return self.configs[0].fail_on if self.configs else "error"
 
 
-def lint_paths(paths: list[str], options: LintOptions, report: str | None = None) -> LintRun:
-    """Lint; ``report`` is where the caller will write the report (checked with the baseline, up front)."""
+def lint_paths(
+    paths: list[str], options: LintOptions, report: str | None = None, keep_workflows: bool = False
+) -> LintRun:
+    """Lint; ``report`` is where the caller will write the report (checked with the baseline, up front).
+
+    A batch holds each file's findings and summary, not its parsed tree (a tree is ~100 times its
+    findings), unless ``keep_workflows``; formats that draw read a file again when they need it.
+    """
     files = expand_paths(paths)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
@@ -59,11 +65,10 @@ def lint_paths(paths: list[str], options: LintOptions, report: str | None = None
     if options.jobs > 1 and len(files) > 1:
         results = parallel.lint_parallel(files, options, cache, options.jobs)
     else:
-        results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
+        linted = (cache.engine_for(path).lint_path(path) for path in parallel.track(files))
+        results = [r if keep_workflows else parallel.DetachedResult.of(r) for r in linted]
     engines = cache.engines
     rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
     run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
     run.accepted = acceptance.apply(results, cache.engine_for)
     return run
-
-

@@ -119,7 +119,7 @@ def lint(
         baseline=baseline,
         write_baseline=write_baseline,
     )
-    run = session.lint_paths(list(paths), options, report=output)
+    run = session.lint_paths(list(paths), options, report=output, keep_workflows=explain_buckets)
     if run.accepted.written is not None:
         click.echo(f"jwflint: wrote {run.accepted.written} finding(s) to baseline {write_baseline}", err=True)
     if explain_buckets:
@@ -132,14 +132,15 @@ def lint(
                 stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
         stream.flush()
     report = make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
-    from jwflint.output import formatter
+    from jwflint.output import formatter, streamer
 
-    text = formatter(output_format)(report)
     if show_stats:
         from jwflint.batch import stats
 
-        text = stats.attach(text, output_format, stats.collect(run.results))
-    write_output(text, output)
+        text = stats.attach(formatter(output_format)(report), output_format, stats.collect(run.results))
+        write_output(text, output)
+    else:
+        write_output(streamer(output_format)(report), output)
     sys.exit(_exit_code(run, report, fail_on))
 
 

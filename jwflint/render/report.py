@@ -66,8 +66,17 @@ class WorkflowView:
         return sum(1 for f in self.findings if f.severity.label == severity)
 
 
+MAX_DRAWN_ARROWS = 2_000
+
+
 def picture(scene: Scene) -> tuple[str | None, str | None]:
-    """(inline SVG, None), or (None, why not) when Graphviz is missing."""
+    """(inline SVG, None), or (None, why not): Graphviz is missing, or the workflow is too big to lay out
+    in reasonable time (Graphviz's layout grows faster than the number of arrows)."""
+    if len(scene.edges) > MAX_DRAWN_ARROWS:
+        return None, (
+            f"Not drawn: {len(scene.edges)} arrows, more than the {MAX_DRAWN_ARROWS} a report draws "
+            "(jwflint render draws it on its own)."
+        )
     try:
         return inline_svg(render_image(to_dot(scene), "svg")), None
     except GraphvizMissing:
