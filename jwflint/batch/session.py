@@ -51,14 +51,14 @@ def lint_paths(
     A batch holds each file's findings and summary, not its parsed tree (a tree is ~100 times its
     findings), unless ``keep_workflows``; formats that draw read a file again when they need it.
     """
-    files = expand_paths(paths)
+    cache = EngineCache(options)
+    files = expand_paths(paths, skip=lambda path: options.excluded(path, cache.config_for(path)))
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
     outputs = [Output("-o", report) if report else None]
     if options.write_baseline:
         outputs.append(Output("--write-baseline", options.write_baseline))
     check_outputs(outputs, [*files, *options.files_read()]).prepare()
-    cache = EngineCache(options)
     acceptance = Acceptance(options.baseline, options.write_baseline)
     from jwflint.batch import parallel
 

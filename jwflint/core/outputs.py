@@ -4,12 +4,11 @@ A command lists its destinations (the flag that named each, and the path) and it
 calls ``check_outputs`` before it reads a workflow. Refused, with exit code 2:
 - a destination that is an input (the same file, symbolic and hard links followed);
 - two destinations that are the same file;
-- a symbolic link loop, a folder, or a destination in a folder that does not exist and that the
-  command does not create.
+- a symbolic link loop, a folder, or a destination whose nearest existing ancestor is not a
+  folder (or, for ``make_parents=False``, in a folder that does not exist).
 
 Creating missing parent folders is a deliberate step of the plan, not a side effect of writing:
-a destination marked ``make_parents`` passes the check when its nearest existing ancestor is a
-folder, and ``OutputPlan.prepare()`` creates the folders once every destination has passed.
+``OutputPlan.prepare()`` creates them once every destination has passed, before the first write.
 """
 
 from __future__ import annotations
@@ -30,7 +29,9 @@ STDOUT = "-"
 class Output:
     flag: str  # how the user named it: -o, --write-baseline, --manual-steps, ...
     path: str
-    make_parents: bool = False  # create missing parent folders (in OutputPlan.prepare)
+    # Create missing parent folders, as every jwflint output does (-o reports/today/x.json, as ruff
+    # does); False refuses a destination in a folder that does not exist.
+    make_parents: bool = True
 
 
 @dataclass
