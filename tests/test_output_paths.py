@@ -88,25 +88,38 @@ def test_an_output_that_is_an_input_is_refused(workspace: Path, args: tuple[str,
     assert snapshot(workspace) == before
 
 
-MISSING_FOLDER = [
-    ("fix", "--write", "w.xml", "--manual-steps", "missing-dir/m.json"),
-    ("fix", "w.xml", "--manual-steps", "missing-dir/m.txt"),
-    ("patch", "bot", "w.xml", "--manual-steps", "missing-dir/m.json"),
-    ("patch", "bot", "w.xml", "--render", "missing-dir/p.svg"),
-    ("patch", "bot", "w.xml", "--write", "--render", "missing-dir/p.svg"),
-    ("lint", "w.xml", "--write-baseline", "missing-dir/b.json"),
-    ("lint", "w.xml", "--write-baseline", "b.json", "-o", "missing-dir/r.txt"),
-    ("init", "w.xml", "-o", "missing-dir/c.yaml"),
+UNDER_A_FILE = [
+    ("fix", "--write", "w.xml", "--manual-steps", "c.yaml/m.json"),
+    ("fix", "w.xml", "--manual-steps", "c.yaml/sub/m.txt"),
+    ("patch", "bot", "w.xml", "--manual-steps", "c.yaml/m.json"),
+    ("patch", "bot", "w.xml", "--render", "c.yaml/p.svg"),
+    ("patch", "bot", "w.xml", "--write", "--render", "c.yaml/p.svg"),
+    ("lint", "w.xml", "--write-baseline", "c.yaml/b.json"),
+    ("lint", "w.xml", "--write-baseline", "b.json", "-o", "c.yaml/r.txt"),
+    ("init", "w.xml", "-o", "c.yaml/c.yaml"),
 ]
 
 
-@pytest.mark.parametrize("args", MISSING_FOLDER, ids=" ".join)
+@pytest.mark.parametrize("args", UNDER_A_FILE, ids=" ".join)
 def test_every_destination_is_checked_before_anything_is_written(workspace: Path, args: tuple[str, ...]) -> None:
+    # The workflow would be rewritten (--write) or a baseline written before the bad destination.
     before = snapshot(workspace)
     code, stderr = run(workspace, *args)
     assert code == 2, stderr
-    assert stderr.strip().endswith("the folder missing-dir does not exist"), stderr
+    assert stderr.strip().endswith("c.yaml is not a folder"), stderr
     assert snapshot(workspace) == before
+
+
+def test_missing_folders_are_created_before_the_first_write(workspace: Path) -> None:
+    code, stderr = run(workspace, "fix", "--write", "w.xml", "--manual-steps", "missing-dir/sub/m.json")
+    assert code in (0, 1), stderr  # 1: findings that fix cannot repair remain
+    assert (workspace / "missing-dir" / "sub" / "m.json").is_file()
+
+
+def test_a_destination_may_refuse_missing_folders(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"cannot write: the folder .* does not exist"):
+        check_outputs([Output("-o", str(tmp_path / "nope" / "r.txt"), make_parents=False)], [])
+    assert not (tmp_path / "nope").exists()
 
 
 @pytest.mark.parametrize(

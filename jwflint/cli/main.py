@@ -16,6 +16,18 @@ import click
 from jwflint import __version__
 from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
+from jwflint.core.text import printable
+
+
+# Every character str.splitlines() breaks at, written as Python writes it in a repr.
+_LINE_BREAKS = {
+    code: ascii(chr(code))[1:-1] for code in (10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
+
+
+def one_line(message: str) -> str:
+    """An error names what the user gave (a path, a value): its line breaks must not break the line."""
+    return printable(message).translate(_LINE_BREAKS)
 
 
 class _Internal(Exception):
@@ -57,7 +69,7 @@ class JwflintGroup(click.Group):
             error.show()
             return exitcodes.USAGE
         except JwflintError as error:
-            click.echo(f"jwflint: error: {error}", err=True)
+            click.echo(f"jwflint: error: {one_line(str(error))}", err=True)
             return exitcodes.USAGE
         except KeyboardInterrupt:
             click.echo("jwflint: interrupted", err=True)

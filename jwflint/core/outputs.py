@@ -116,7 +116,7 @@ def _check_place(output: Output, where: str, plan: OutputPlan) -> None:
         missing.append(parent)
         parent = parent.parent
     if not parent.is_dir():
-        raise JwflintError(f"{where}: {parent} is not a folder")
+        raise JwflintError(f"{where}: cannot write: {parent} is not a folder")
     if missing and not output.make_parents:
         raise JwflintError(f"{where}: cannot write: the folder {Path(output.path).parent} does not exist")
     plan.missing_folders.extend(reversed(missing))
