@@ -18,7 +18,6 @@ from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.text import printable
 
-
 # Every character str.splitlines() breaks at, written as Python writes it in a repr.
 _LINE_BREAKS = {
     code: ascii(chr(code))[1:-1] for code in (10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
