@@ -266,25 +266,20 @@ def test_catalogue_values_fill_in_what_is_not_given(classic: Path, tmp_path: Pat
 
 def test_target_overrides_and_missing_statuses(classic: Path, tmp_path: Path) -> None:
     out = tmp_path / "o.xml"
-    # By status id (6 is Closed, step 6), by name, and a status the workflow does not have.
-    result = invoke(
-        "patch",
-        "bot",
-        str(classic),
-        "--resolved",
-        "6",
-        "--in-progress",
-        "in progress",
-        "--reopened",
-        "Waiting",
-        "-o",
-        str(out),
-    )
+    # By status id (6 is Closed, step 6) and by name.
+    result = invoke("patch", "bot", str(classic), "--resolved", "6", "--in-progress", "in progress", "-o", str(out))
     assert result.exit_code == 0, result.output
     root = etree.fromstring(out.read_bytes())
     steps = {a.get("name"): a.find("results/unconditional-result").get("step") for a in root.find("global-actions")}
-    assert steps == {"Resolve (bot)": "6", "Start Progress (bot)": "3"}
-    assert "No bot transition into Reopened was added: the workflow has no status 'Waiting'" in result.stdout
+    assert steps["Resolve (bot)"] == "6" and steps["Start Progress (bot)"] == "3"
+    # A status the workflow does not have is a typo until shown otherwise (issue 17): exit 2, nothing written.
+    out.unlink()
+    result = invoke("patch", "bot", str(classic), "--reopened", "Waiting", "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "jwflint: error: --reopened 'Waiting': the workflow has no status of that name, status id or step id (it has: "
+    )
+    assert not out.exists()
 
 
 def test_user_only_restriction_is_a_manual_step(classic: Path, tmp_path: Path) -> None:
@@ -360,9 +355,7 @@ def test_fix_gives_up_when_fixes_do_not_settle(classic: Path, monkeypatch: pytes
 
 def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> None:
     config = tmp_path / "jw.yaml"
-    config.write_text(
-        "suppressions:\n  - {workflow: '*', rule: any-to-reopened, reason: the bot never reopens here}\n"
-    )
+    config.write_text("suppressions:\n  - {workflow: '*', rule: any-to-reopened, reason: the bot never reopens here}\n")
     result = invoke("fix", str(classic), "--unsafe-fixes", "--config", str(config), "--diff")
     assert result.exit_code == 0, result.output
     assert "Start Progress (bot)" in result.stdout and "Reopen (bot)" not in result.stdout

@@ -32,6 +32,11 @@ class LintOptions:
     def excluded(self, path: str, config: Config) -> bool:
         return glob_matches(path, self.exclude) or config.excludes(path)
 
+    def files_read(self) -> list[str]:
+        """The files besides the workflows that these options make a run read: never a destination."""
+        named = [self.config_path, self.catalogue_path, self.baseline, *self.packs]
+        return [path for path in named if path]
+
 
 class EngineCache:
     """One engine per configuration file, so files in different folders get their own config."""

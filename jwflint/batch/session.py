@@ -17,6 +17,7 @@ from jwflint.config.settings import (
 )
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.outputs import Output, check_outputs
 from jwflint.lint.engine import FileResult
 from jwflint.lint.rules import Rule
 from jwflint.lint.suppressions import config_rules
@@ -48,8 +49,7 @@ class LintRun:
 def _results_kept() -> Iterator[None]:
     """Lint a batch with the cyclic GC off, then freeze what the batch keeps.
 
-    Every file's result (with its model and tree, for the report) lives until the report is
-    written, and linting makes almost no reference cycles (53 cyclic objects over the 252 files of
+    Every file's result lives until the report is written, and linting makes almost no reference cycles (53 cyclic objects over the 252 files of
     ../shared/corpus-bulk), so collections during a batch would only rescan the growing pile of
     results: ~10% of a serial run. Frozen objects are never scanned again; reference counting still
     frees them when the run is dropped.
@@ -64,23 +64,33 @@ def _results_kept() -> Iterator[None]:
             gc.enable()
 
 
-def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
+def lint_paths(
+    paths: list[str], options: LintOptions, report: str | None = None, keep_workflows: bool = False
+) -> LintRun:
+    """Lint; ``report`` is where the caller will write the report (checked with the baseline, up front).
+
+    A batch holds each file's findings and summary, not its parsed tree (a tree is ~100 times its
+    findings), unless ``keep_workflows``; formats that draw read a file again when they need it.
+    """
     cache = EngineCache(options)
-    acceptance = Acceptance(options.baseline, options.write_baseline)
     files = expand_paths(paths, skip=lambda path: options.excluded(path, cache.config_for(path)))
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
+    outputs = [Output("-o", report) if report else None]
+    if options.write_baseline:
+        outputs.append(Output("--write-baseline", options.write_baseline))
+    check_outputs(outputs, [*files, *options.files_read()]).prepare()
+    acceptance = Acceptance(options.baseline, options.write_baseline)
     from jwflint.batch import parallel
 
     with _results_kept():
         if options.jobs > 1 and len(files) > 1 and (not options.auto_jobs or parallel.worth_parallel(files)):
             results = parallel.lint_parallel(files, options, cache, options.jobs)
         else:
-            results = [cache.engine_for(path).lint_path(path) for path in parallel.track(files)]
+            linted = (cache.engine_for(path).lint_path(path) for path in parallel.track(files))
+            results = [r if keep_workflows else parallel.DetachedResult.of(r) for r in linted]
     engines = cache.engines
     rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
     run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
     run.accepted = acceptance.apply(results, cache.engine_for)
     return run
-
-

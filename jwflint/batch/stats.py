@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from jwflint.core.text import printable
 from jwflint.core.vendors import VENDOR_KEYS, VENDOR_TITLES, vendor_of
 from jwflint.model.workflow import TRANSITION_KINDS, Workflow
 
@@ -60,7 +61,7 @@ class WorkflowStats:
 
 def workflow_stats(workflow: Workflow) -> WorkflowStats:
     """One pass over the transitions; each common transition counts once, as it is defined once."""
-    stats = WorkflowStats(path=workflow.path, workflow=workflow.name, statuses=len(workflow.statuses))
+    stats = WorkflowStats(path=printable(workflow.path), workflow=workflow.name, statuses=len(workflow.statuses))
     screens: set[int] = set()
     for transition in workflow.transitions:
         stats.transitions[transition.kind] += 1

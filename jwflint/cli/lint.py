@@ -141,7 +141,7 @@ def lint(
         write_baseline=write_baseline,
         exclude=tuple(exclude),
     )
-    run = session.lint_paths(list(paths), options)
+    run = session.lint_paths(list(paths), options, report=output, keep_workflows=explain_buckets)
     if run.accepted.written is not None:
         click.echo(f"jwflint: wrote {run.accepted.written} finding(s) to baseline {write_baseline}", err=True)
     if explain_buckets:
@@ -155,16 +155,17 @@ def lint(
         stream.flush()
     colored = use_color(sys.stdout, output, color) and output_format in COLORED_FORMATS
     report = make_report(run, quiet=quiet, color=colored)
-    from jwflint.output import formatter
+    from jwflint.output import formatter, streamer
 
-    text = formatter(output_format)(report)
-    if statistics:
-        text = _statistics(report, output_format)
-    if show_stats:
-        from jwflint.batch import stats
+    if statistics or show_stats:
+        text = _statistics(report, output_format) if statistics else formatter(output_format)(report)
+        if show_stats:
+            from jwflint.batch import stats
 
-        text = stats.attach(text, output_format, stats.collect(run.results))
-    write_output(text, output)
+            text = stats.attach(text, output_format, stats.collect(run.results))
+        write_output(text, output)
+    else:
+        write_output(streamer(output_format)(report), output)  # large reports are written as made
     sys.exit(_exit_code(run, report, fail_on))
 
 

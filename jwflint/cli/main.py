@@ -5,6 +5,7 @@ Each command lives in a module of its own beside this one and registers itself o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -13,8 +14,27 @@ from typing import Any
 import click
 
 from jwflint import __version__
-from jwflint.core import exitcodes
+from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
+from jwflint.core.text import printable
+
+# Every character str.splitlines() breaks at, written as Python writes it in a repr.
+_LINE_BREAKS = {
+    code: ascii(chr(code))[1:-1] for code in (10, 11, 12, 13, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
+
+
+def one_line(message: str) -> str:
+    """An error names what the user gave (a path, a value): its line breaks must not break the line."""
+    return printable(message).translate(_LINE_BREAKS)
+
+
+class _Internal(Exception):
+    """An internal error already reported; carries its exit code out of a nested handler."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class JwflintGroup(click.Group):
@@ -22,37 +42,63 @@ class JwflintGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         argv = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
-        debug = "--debug" in (argv or ())
+        # A name that is not UTF-8 must not crash a print: formats escape names themselves; this is the net.
+        with contextlib.suppress(AttributeError, ValueError):
+            sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        code = self._run(bool("--debug" in (argv or ())), *args, **kwargs)
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
-        except click.exceptions.Exit as exit_:
-            sys.exit(exit_.exit_code)
-        except click.Abort:
-            click.echo("jwflint: aborted", err=True)
-            sys.exit(130)
-        except click.UsageError as error:
-            error.show()
-            sys.exit(exitcodes.USAGE)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(exitcodes.USAGE)
+            stdout.flush()  # what print() buffered: a full disk shows here, not as a warning at exit
         except JwflintError as error:
             click.echo(f"jwflint: error: {error}", err=True)
-            sys.exit(exitcodes.USAGE)
+            code = max(code, exitcodes.USAGE) if code != exitcodes.INTERNAL else code
+        sys.exit(code)
+
+    def _run(self, debug: bool, *args: Any, **kwargs: Any) -> int:
+        try:
+            super().main(*args, standalone_mode=False, **kwargs)
+            return exitcodes.OK
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else exitcodes.USAGE
+        except click.exceptions.Exit as exit_:
+            return exit_.exit_code
+        except click.Abort:
+            click.echo("jwflint: aborted", err=True)
+            return 130
+        except click.ClickException as error:  # usage errors included
+            error.show()
+            return exitcodes.USAGE
+        except JwflintError as error:
+            click.echo(f"jwflint: error: {one_line(str(error))}", err=True)
+            return exitcodes.USAGE
         except KeyboardInterrupt:
             click.echo("jwflint: interrupted", err=True)
-            sys.exit(130)
+            return 130
         except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(exitcodes.OK)
+            stdout.silence()  # the reader went away: print nothing more
+            return exitcodes.OK
+        except OSError as error:
+            if not stdout.is_write_failure(error):
+                raise self._internal(error, debug) from None
+            stdout.silence()
+            click.echo(f"jwflint: error: cannot write to stdout: {error.strerror}", err=True)
+            return exitcodes.USAGE
+        except RecursionError:
+            click.echo("jwflint: error: input nested too deeply", err=True)
+            return exitcodes.USAGE
+        except _Internal as internal:
+            return internal.code
         except Exception as error:
-            if debug:
-                raise
-            click.echo(
-                f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)",
-                err=True,
-            )
-            sys.exit(exitcodes.INTERNAL)
+            return self._internal(error, debug).code
+
+    @staticmethod
+    def _internal(error: Exception, debug: bool) -> _Internal:
+        if debug:
+            raise error
+        click.echo(
+            f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)",
+            err=True,
+        )
+        return _Internal(exitcodes.INTERNAL)
 
 
 @click.group(cls=JwflintGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,6 +10,8 @@ import click
 
 from jwflint.cli.main import cli
 
+JAVA_LONG_MAX = 2**63 - 1
+
 
 def _patch_output_options(function: Any) -> Any:
     """--diff, -o, --write and --manual-steps, shared by `fix` and `patch bot`."""
@@ -87,7 +89,12 @@ def patch() -> None:
 @click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
 @click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
 @click.option("--reopened", metavar="STATUS", help="Target status for Reopen.")
-@click.option("--screen", type=int, metavar="ID", help="Screen of the resolve transition (default: one with Assignee).")
+@click.option(
+    "--screen",
+    type=click.IntRange(1, JAVA_LONG_MAX),  # Jira's ids are positive Java longs
+    metavar="ID",
+    help="Screen of the resolve transition (default: one with Assignee).",
+)
 @click.option("--resolution", metavar="ID", help="Resolution id the resolve sets (default: the catalogue's Done).")
 @click.option("--unassign-on-reopen/--keep-assignee", default=True, show_default=True, help="Reopen sets Unassigned.")
 @click.option("--name-suffix", default=" (bot)", show_default=True, help="Appended to the new transitions' names.")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import click
 
 from jwflint.cli.main import cli
+from jwflint.core import stdout
 from jwflint.lint import ruleset as ruleset_module
 
 
@@ -18,7 +19,7 @@ def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]
     """List every rule: id, severity, pack, whether it is fixable, and summary."""
     ruleset = ruleset_module.load(config_path, tuple(packs))
     listing = ruleset_module.list_json if output_format == "json" else ruleset_module.list_text
-    click.echo(listing(ruleset), nl=False)
+    stdout.write(listing(ruleset))
 
 
 @cli.command()
@@ -27,4 +28,4 @@ def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]
 @click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
 def explain(rule: str, config_path: str | None, packs: Sequence[str]) -> None:
     """Show one rule's documentation: why, bad and good examples, how to fix, and fix safety."""
-    click.echo(ruleset_module.explain(ruleset_module.load(config_path, tuple(packs)), rule), nl=False)
+    stdout.write(ruleset_module.explain(ruleset_module.load(config_path, tuple(packs)), rule))

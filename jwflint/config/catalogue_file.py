@@ -11,12 +11,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jwflint.config.yaml_source import line_of, load_yaml, read_yaml_file
+from jwflint.config.yaml_source import line_of, load_yaml, read_yaml_file, shown
 from jwflint.core.errors import ConfigError
 from jwflint.model.buckets import BUCKETS
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen, StatusInfo, default_screens
 
 CATALOGUE_KEYS = ("statuses", "buckets", "screens", "resolutions", "done_resolution", "bot")
+CATALOGUE_SECTIONS = ("statuses", "buckets", "screens", "resolutions", "bot")
+# `jwflint init` writes `screens:` with every entry commented out, for the user to uncomment.
+NULL_MEANS_EMPTY = ("screens",)
 BOT_KEYS = ("group", "role", "user", "permissions")
 STATUS_KEYS = ("name", "bucket")
 SCREEN_KEYS = ("name", "fields", "rest")
@@ -38,8 +41,11 @@ def parse_catalogue(data: Any, path: str, base: Path) -> Catalogue:
     if not isinstance(data, dict):
         raise fail(data, None, "catalogue must be a mapping")
     _known_keys(data, CATALOGUE_KEYS, "catalogue", fail)
+    for key in CATALOGUE_SECTIONS:
+        if key in data and data[key] is None and key not in NULL_MEANS_EMPTY:
+            raise fail(data, key, f"catalogue.{key} has no value: give one, write {{}} for none, or remove the key")
     resolutions = _resolutions(data, fail)
-    done = _optional_str(data.get("done_resolution"))
+    done = _text(data, "done_resolution", fail)
     if done is not None and resolutions and done.casefold() not in {n.casefold() for n in resolutions}:
         known = ", ".join(resolutions)
         raise fail(data, "done_resolution", f"done_resolution {done!r} is not in catalogue.resolutions ({known})")
@@ -67,8 +73,8 @@ def _statuses(data: Any, fail: _Fail) -> dict[str, StatusInfo]:
         _known_keys(info, STATUS_KEYS, "status", fail)
         bucket = info.get("bucket")
         if bucket is not None and bucket not in BUCKETS:
-            raise fail(info, "bucket", f"unknown bucket {bucket!r} (expected one of: {', '.join(BUCKETS)})")
-        statuses[str(status_id)] = StatusInfo(str(status_id), _optional_str(info.get("name")), bucket)
+            raise fail(info, "bucket", f"unknown bucket {shown(bucket)} (expected one of: {', '.join(BUCKETS)})")
+        statuses[str(status_id)] = StatusInfo(str(status_id), _text(info, "name", fail), bucket)
     return statuses
 
 
@@ -80,9 +86,13 @@ def _buckets(data: Any, fail: _Fail) -> dict[str, tuple[str, ...]]:
     for bucket, entries in raw.items():
         if bucket not in BUCKETS:
             raise fail(raw, str(bucket), f"unknown bucket {bucket!r} (expected one of: {', '.join(BUCKETS)})")
-        entries = [entries] if isinstance(entries, (str, int)) else entries
+        entries = [entries] if isinstance(entries, str) else entries
         if not isinstance(entries, list) or not all(_scalar(e) for e in entries):
-            raise fail(raw, str(bucket), f"bucket {bucket} must list status names or ids")
+            raise fail(
+                raw,
+                str(bucket),
+                f"bucket {bucket} must list status names or ids, e.g. [Done, '10005'], not {shown(entries)}",
+            )
         result[str(bucket)] = tuple(str(e) for e in entries)
     return result
 
@@ -106,9 +116,10 @@ def _screens(data: Any, fail: _Fail, base: Path) -> dict[int, Screen]:
             raise fail(raw, str(key), f"{where} must be a list of fields or a mapping {{name, fields, rest}}")
         _known_keys(info, SCREEN_KEYS, "screen", fail)
         fields = _fields(info.get("fields") or [], fail, info, "fields", where)
-        if info.get("rest"):
-            fields |= _rest_file(base / str(info["rest"]), fail, info, where)
-        screens[screen_id] = Screen(screen_id, str(info.get("name") or where), frozenset(fields))
+        rest = _text(info, "rest", fail)
+        if rest:
+            fields |= _rest_file(base / rest, fail, info, where)
+        screens[screen_id] = Screen(screen_id, _text(info, "name", fail) or where, frozenset(fields))
     return screens
 
 
@@ -210,6 +221,14 @@ def _known_keys(node: Any, allowed: tuple[str, ...], kind: str, fail: _Fail) -> 
 
 def _scalar(value: Any) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def _text(node: Any, key: str, fail: _Fail) -> str | None:
+    """An optional single value (a name, an id); a list or mapping there is a mistake, not a name."""
+    value = node.get(key)
+    if value is not None and not _scalar(value):
+        raise fail(node, key, f"{key} must be a single value, not {shown(value)}")
+    return _optional_str(value)
 
 
 def _optional_str(value: Any) -> str | None:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.config.catalogue_file import load_catalogue_file, parse_catalogue
-from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
+from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file, shown
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import workflow_name
-from jwflint.sources.files import DEFAULT_MAX_BYTES, glob_matches
+from jwflint.sources.files import DEFAULT_MAX_BYTES, LARGEST_MAX_BYTES, glob_matches, size_text
 
 __all__ = [
     "Config",
@@ -51,6 +51,7 @@ CONFIG_KEYS = (
     "bot_workflows",
     "exclude",
 )
+NULLABLE_KEYS = ("profile",)  # null means "not set"; any other key without a value is a mistake
 BOT_PACK = "service-bot"
 SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "reason")
 
@@ -161,11 +162,14 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_section(pyproject: Path) -> bool:
+    """Whether a pyproject.toml configures jwflint; one that is not TOML is an error, not a "no"."""
+    from jwflint.config.toml_source import has_table
+
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        stat = pyproject.stat()
+    except OSError:
         return False
-    return re.search(r"^\s*\[\[?\s*tool\.jwflint\s*[\].]", text, re.MULTILINE) is not None
+    return has_table(str(pyproject), stat.st_mtime_ns, stat.st_size, ("tool", "jwflint"))
 
 
 def load_config(path: Path | str) -> Config:
@@ -188,6 +192,8 @@ def parse_config(data: Any, path: str) -> Config:
     for key in data:
         if key not in CONFIG_KEYS:
             raise fail(data, str(key), f"unknown key {key!r} ({_suggest(str(key), CONFIG_KEYS)})")
+        if data[key] is None and key not in NULLABLE_KEYS:
+            raise fail(data, str(key), f"{key} has no value: give one or remove the key")
     base = Path(path).parent
     refs: list[RuleRef] = []
 
@@ -195,8 +201,8 @@ def parse_config(data: Any, path: str) -> Config:
         value = data.get(key)
         if value is None:
             return ()
-        items = [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
-        if not isinstance(items, list) or not all(_scalar(v) for v in items):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
             raise fail(data, key, f"{key} must be a list of strings")
         lines = getattr(items, "item_lines", None) or [line_of(data, key)] * len(items)
         if ref:
@@ -207,11 +213,11 @@ def parse_config(data: Any, path: str) -> Config:
     ignore = strings("ignore", ref=True)
     severity = _severities(data, fail, refs)
     fail_on = data.get("fail_on", "error")
-    if fail_on not in FAIL_ON:
-        raise fail(data, "fail_on", f"fail_on is {fail_on!r}; expected one of: {', '.join(FAIL_ON)}")
+    if not isinstance(fail_on, str) or fail_on not in FAIL_ON:
+        raise fail(data, "fail_on", f"fail_on is {shown(fail_on)}; expected one of: {', '.join(FAIL_ON)}")
     profile = data.get("profile")
-    if profile is not None and profile not in PROFILES:
-        raise fail(data, "profile", f"profile is {profile!r}; expected one of: {', '.join(PROFILES)}")
+    if profile is not None and (not isinstance(profile, str) or profile not in PROFILES):
+        raise fail(data, "profile", f"profile is {shown(profile)}; expected one of: {', '.join(PROFILES)}")
     try:
         max_file_size = parse_size(data.get("max_file_size", DEFAULT_MAX_BYTES))
     except ValueError as error:
@@ -243,8 +249,12 @@ def _severities(data: Any, fail: Any, refs: list[RuleRef]) -> dict[str, Severity
         raise fail(data, "severity", "severity must map rule ids to error, warning or info")
     severity: dict[str, Severity] = {}
     for rule_id, level in overrides.items():
+        if not isinstance(level, str):
+            raise fail(
+                overrides, str(rule_id), f"severity of {rule_id} is {shown(level)}: write error, warning or info"
+            )
         try:
-            severity[str(rule_id)] = Severity.parse(str(level))
+            severity[str(rule_id)] = Severity.parse(level)
         except ValueError as error:
             raise fail(overrides, str(rule_id), f"severity of {rule_id}: {error}") from None
         refs.append(RuleRef(str(rule_id), "severity", line_of(overrides, str(rule_id)), packs=False))
@@ -323,16 +333,21 @@ def parse_size(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("max_file_size must be a number of bytes or a size like 20MB")
     if isinstance(value, int):
-        if value <= 0:
-            raise ValueError("max_file_size must be positive")
-        return value
-    match = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m|gb|g)?\s*", str(value).lower())
+        return _bounded(value)
+    match = re.fullmatch(r"\s*(\d+)\s*(b|kb|k|mb|m|gb|g|tb|t)?\s*", str(value).lower())
     if not match:
-        raise ValueError(f"max_file_size {value!r} is not a size (e.g. 20MB, 512KB, 1000000)")
-    unit = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-    size = int(match.group(1)) * unit[match.group(2) or "b"]
+        raise ValueError(f"max_file_size {shown(value)} is not a size (e.g. 20MB, 512KB, 1000000)")
+    unit = {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+    unit.update([(f"{key}b", factor) for key, factor in unit.items() if key != "b"])
+    return _bounded(int(match.group(1)) * unit[match.group(2) or "b"])
+
+
+def _bounded(size: int) -> int:
     if size <= 0:
         raise ValueError("max_file_size must be positive")
+    if size > LARGEST_MAX_BYTES:
+        limit = size_text(LARGEST_MAX_BYTES)
+        raise ValueError(f"max_file_size {size} is larger than the most jwflint accepts ({limit})")
     return size
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from jwflint.core import jira
 from jwflint.core.errors import InputError, JwflintError
+from jwflint.core.text import printable
 from jwflint.model.buckets import BUCKETS, Buckets
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Workflow
@@ -60,7 +61,7 @@ class Inventory:
         return [entry for entry in self.statuses.values() if entry.bucket is None]
 
     def add(self, workflow: Workflow) -> None:
-        self.sources.append(workflow.path)
+        self.sources.append(printable(workflow.path))
         self.names.append(workflow.name)
         buckets = Buckets(workflow, Catalogue())
         for status in workflow.statuses:
@@ -267,6 +268,10 @@ def write_starter(
         raise JwflintError(f"{destination} is a folder; give a file name")
     if destination.exists() and not force:
         raise JwflintError(f"{destination} already exists; use --force to overwrite it")
+    from jwflint.core.outputs import Output, check_outputs
+
+    # --force replaces a config, never a workflow this run reads.
+    check_outputs([Output("-o", target)], expand_paths(paths)).prepare()
     inventory = Inventory()
     for workflow in load_workflows(paths):
         inventory.add(workflow)

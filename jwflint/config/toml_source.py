@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from typing import Any
 
-from jwflint.config.yaml_source import LineDict, LineList
+from jwflint.config.yaml_source import MAX_DEPTH, LineDict, LineList
 from jwflint.core.errors import ConfigError
 
+MAX_BYTES = 16 * 1024 * 1024
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
@@ -61,14 +63,22 @@ def _positions(text: str) -> tuple[dict[tuple[str, ...], int], dict[tuple[str, .
     return lines, arrays
 
 
-def _with_lines(value: Any, path: tuple[str, ...], lines: dict, arrays: dict, fallback: int) -> Any:
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _with_lines(value: Any, path: tuple[str, ...], lines: dict, arrays: dict, fallback: int, depth: int = 0) -> Any:
     line = lines.get(path, fallback)
+    if depth > MAX_DEPTH:
+        raise _TooDeep(line)
     if isinstance(value, dict):
         result = LineDict()
         result.line = line
         result.key_lines = {}
         for key, item in value.items():
-            result[key] = _with_lines(item, (*path, key), lines, arrays, line)
+            result[key] = _with_lines(item, (*path, key), lines, arrays, line, depth + 1)
             result.key_lines[str(key)] = lines.get((*path, key), line)
         return result
     if isinstance(value, list):
@@ -78,37 +88,60 @@ def _with_lines(value: Any, path: tuple[str, ...], lines: dict, arrays: dict, fa
         items.item_lines = [headers[i] if i < len(headers) else line for i in range(len(value))]
         for index, item in enumerate(value):
             item_path = (*path, f"#{index}") if index < len(headers) else path
-            items.append(_with_lines(item, item_path, lines, arrays, items.item_lines[index]))
+            items.append(_with_lines(item, item_path, lines, arrays, items.item_lines[index], depth + 1))
         return items
     return value
 
 
-def read_tool_table(path: str, table: tuple[str, ...] = ("tool", "jwflint")) -> LineDict:
-    """The ``[tool.jwflint]`` table of a pyproject.toml as a LineDict; errors name the file and line."""
+def _read(path: str) -> tuple[str, dict[str, Any]]:
+    """The text and the parsed document; every failure is a ConfigError naming the file (and line)."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024 // 1024} MB; not a configuration file")
     try:
         text = raw.decode("utf-8")
-        document = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: cannot read: not UTF-8 ({error.reason})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested more than {MAX_DEPTH} levels deep") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         where = _TOML_LINE.search(message)
         line = f":{where.group(1)}" if where else ""
         raise ConfigError(f"{path}{line}: invalid TOML: {_TOML_LINE.sub('', message).strip()}") from None
+
+
+@lru_cache(maxsize=64)
+def has_table(path: str, mtime_ns: int, size: int, table: tuple[str, ...]) -> bool:
+    """Whether the TOML file has the table; cached per version of the file, as lint asks once per input."""
+    node: Any = _read(path)[1]
+    for part in table:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def read_tool_table(path: str, table: tuple[str, ...] = ("tool", "jwflint")) -> LineDict:
+    """The ``[tool.jwflint]`` table of a pyproject.toml as a LineDict; errors name the file and line."""
+    text, document = _read(path)
     node: Any = document
     for part in table:
         if not isinstance(node, dict) or part not in node:
             raise ConfigError(f"{path}: no [{'.'.join(table)}] table")
         node = node[part]
     lines, arrays = _positions(text)
-    result = _with_lines(node, table, lines, arrays, lines.get(table, 1))
+    try:
+        result = _with_lines(node, table, lines, arrays, lines.get(table, 1))
+    except _TooDeep as deep:
+        raise ConfigError(f"{path}:{deep.line}: nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(result, LineDict):
         raise ConfigError(f"{path}:{lines.get(table, 1)}: {'.'.join(table)} must be a table")
     return result

@@ -106,9 +106,12 @@ def xml_escape(value: object) -> Markup:
     return Markup(text.translate(_XML_ESCAPES))
 
 
+_CONTROLS_TO_SPACES = {code: " " for code in [*range(32), 0x7F]}
+
+
 def _one_line(text: str) -> str:
     """Names never break a source line: control characters (newlines included) become spaces."""
-    return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in text)
+    return text.translate(_CONTROLS_TO_SPACES)
 
 
 def _lines(value: str | list[str]) -> list[str]:
@@ -121,10 +124,27 @@ def dot_str(value: str | list[str]) -> str:
     Graphviz reads backslash escapes (``\\N``, ``\\n``) and HTML entities (``&amp;``) inside quoted
     labels, so both ``\\`` and ``&`` are escaped to show names exactly as written.
     """
-    parts = [
-        line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in _lines(value)
-    ]
-    return '"' + "\\n".join(parts) + '"'
+    parts = [line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in _lines(value)]
+    return _dot_quoted("\\n".join(parts))
+
+
+# Graphviz's scanner refuses a quoted string longer than 16,384 characters; DOT joins
+# "a" + "b", so a longer text (a full name in a tooltip) is written in pieces.
+_DOT_PIECE = 8_000
+
+
+def _dot_quoted(escaped: str) -> str:
+    if len(escaped) <= _DOT_PIECE:
+        return '"' + escaped + '"'
+    pieces, start = [], 0
+    while start < len(escaped):
+        end = min(start + _DOT_PIECE, len(escaped))
+        piece = escaped[start:end]
+        if (len(piece) - len(piece.rstrip("\\"))) % 2:
+            end -= 1  # never end a piece inside an escape: a lone "\\" would swallow the closing quote
+        pieces.append(escaped[start:end])
+        start = end
+    return " + ".join(f'"{piece}"' for piece in pieces)
 
 
 def dot_html(value: str | list[str]) -> str:
@@ -139,8 +159,18 @@ def dot_html(value: str | list[str]) -> str:
 # Mermaid decodes ``#name;`` / ``#123;`` codes in the whole source before parsing; every
 # character its grammars may read as syntax is written as a code.
 _MERMAID_CODES = {
-    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", ";": "#59;",
-    "%": "#37;", "\\": "#92;", "{": "#123;", "}": "#125;", "|": "#124;", ":": "#58;",
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    ";": "#59;",
+    "%": "#37;",
+    "\\": "#92;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+    ":": "#58;",
 }
 
 

@@ -67,6 +67,34 @@ class Rule:
         return f"{text} ({problem.note})" if problem.note else text
 
 
+# A message template may pad or cut a value for alignment, but a pack is untrusted input:
+# '{detail:>1000000000}' would build a gigabyte per finding.
+MAX_TEMPLATE_WIDTH = 200
+_FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[sdr]?")
+
+
+def template_problem(template: str, fields: set[str], provider: str) -> str | None:
+    """Why a message template cannot be used, or None: only the named fields, small widths, balanced braces."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as error:
+        return f"message is not a valid template ({error}; write {{{{ and }}}} for literal braces)"
+    for _, name, spec, _ in parts:
+        if name is None:
+            continue
+        if name not in fields:
+            return (
+                f"message uses {{{name}}}, which {provider} does not provide (it provides: {', '.join(sorted(fields))})"
+            )
+        match = _FORMAT_SPEC.fullmatch(spec or "")
+        if match is None:
+            return f"message formats {{{name}}} with {spec!r}, which is not a plain width or precision"
+        sizes = [int(v) for v in (match.group("width"), match.group("precision")) if v]
+        if any(size > MAX_TEMPLATE_WIDTH for size in sizes):
+            return f"message pads or cuts {{{name}}} to more than {MAX_TEMPLATE_WIDTH} characters"
+    return None
+
+
 def bundled_pack_paths() -> list[Path]:
     base = rules_dir()
     return [base / f"{name}.yaml" for name in BUNDLED_PACKS if (base / f"{name}.yaml").is_file()]
@@ -77,7 +105,10 @@ def load_pack(path: Path | str) -> list[Rule]:
     data = read_yaml_file(path)
     pack = Path(path).stem
     if isinstance(data, dict) and "rules" in data:
-        pack = str(data.get("pack", pack))
+        name = data.get("pack", pack)
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{path}:{line_of(data, 'pack')}: pack must be a name")
+        pack = name
         data = data["rules"]
     if not isinstance(data, list):
         raise ConfigError(f"{path}:{line_of(data)}: a rule pack is a list of rules (or a mapping with 'rules:')")
@@ -128,20 +159,17 @@ def _load_rule(entry: Any, path: str, pack: str, item_line: int) -> Rule:
     if message is not None:
         if not isinstance(message, str):
             raise fail("message", "message must be a string")
-        allowed = set(check.values) | {"message"}
-        for _, name, _, _ in string.Formatter().parse(message):
-            if name is not None and name not in allowed:
-                raise fail(
-                    "message",
-                    f"message uses {{{name}}}, which check {check.name} does not provide "
-                    f"(it provides: {', '.join(sorted(allowed))})",
-                )
+        problem = template_problem(message, set(check.values) | {"message"}, f"check {check.name}")
+        if problem:
+            raise fail("message", problem)
     docs = entry.get("docs") or {}
     if not isinstance(docs, dict):
         raise fail("docs", "docs must be a mapping")
     for key in docs:
         if key not in DOC_FIELDS:
             raise fail("docs", f"unknown docs field {key!r} (expected one of: {', '.join(DOC_FIELDS)})")
+        if not isinstance(docs[key], str):
+            raise fail("docs", f"docs.{key} must be text")
     fix = _parse_fix(entry.get("fix"), check, lambda m: fail("fix", m))
     return Rule(
         id=rule_id,

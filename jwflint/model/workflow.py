@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any, Protocol
 
 from jwflint.core import jira
+from jwflint.core.text import printable
 
 # The node of the source a model object was read from; opaque to everything but its Document.
 Anchor = Any
@@ -172,9 +173,12 @@ class Workflow:
 
 
 def workflow_name(path: str) -> str:
-    """Jira keeps a workflow's name outside the XML; the export's file name carries it."""
-    if path == "-":
-        return "<stdin>"
+    """Jira keeps a workflow's name outside the XML; the export's file name carries it (printable)."""
+    return "<stdin>" if path == "-" else printable(workflow_stem(path))
+
+
+def workflow_stem(path: str) -> str:
+    """The file name without .xml (or .patched.xml), bytes kept: for naming files beside it."""
     name = PurePath(path).name
     for suffix in (".patched.xml", ".xml"):
         if name.lower().endswith(suffix):

@@ -7,7 +7,7 @@ SARIF or HTML machinery at start-up.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,12 @@ class Report:
 def formatter(name: str) -> Callable[[Report], str]:
     module = importlib.import_module(FORMATTERS[name])
     return module.render  # type: ignore[no-any-return]
+
+
+def streamer(name: str) -> Callable[[Report], Iterable[str]]:
+    """The format's ``stream`` (the report in pieces, written as made) where it has one, else its render."""
+    module = importlib.import_module(FORMATTERS[name])
+    return getattr(module, "stream", module.render)  # type: ignore[no-any-return]
 
 
 def make_report(run: LintRun, quiet: bool = False, color: bool = False) -> Report:

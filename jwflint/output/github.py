@@ -12,16 +12,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.text import escape_data, printable
 from jwflint.output import Report
 from jwflint.output.text import summary_line
 
 PER_STEP = 10  # annotations of one kind GitHub shows per step
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def escape_data(text: str) -> str:
-    """A command's message: %, CR and LF are escaped (GitHub's toolkit ``escapeData``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -62,21 +58,21 @@ def annotation(finding: Finding) -> str:
         if finding.column > 0:  # col is only valid with a line (endLine defaults to it)
             properties.append(f"col={finding.column}")
     properties.append(f"title={escape_property(f'jwflint [{finding.rule}]')}")
-    return f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(finding.message)}"
+    return f"::{COMMANDS[finding.severity]} {','.join(properties)}::{escape_data(printable(finding.message))}"
 
 
 def _plain(finding: Finding) -> str:
     # Plain log lines: never starting with "::", so GitHub does not read them as commands.
-    text = f"{_repo_path(finding.file)}:{finding.line}:{finding.column}: {finding.severity.label} [{finding.rule}] "
-    return text + finding.message.replace("\r", " ").replace("\n", " ")
+    text = f"{escape_data(_repo_path(finding.file))}:{finding.line}:{finding.column}: {finding.severity.label} "
+    return text + f"[{finding.rule}] " + printable(finding.message).replace("\r", " ").replace("\n", " ")
 
 
 def _repo_path(path: str) -> str:
     """GitHub matches annotation files against the repository, so paths are relative to the root."""
     relative = os.path.relpath(os.path.abspath(path), os.getcwd())
     if relative.startswith(".."):
-        return Path(path).as_posix()
-    return Path(relative).as_posix()
+        return printable(Path(path).as_posix())
+    return printable(Path(relative).as_posix())
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
+from jwflint.core.text import printable
 from jwflint.output import Report
+
+if TYPE_CHECKING:
+    from jwflint.lint.engine import FileResult
+
+
+def _summary(result: FileResult) -> dict[str, Any]:
+    summary = result.summary()
+    return {key: printable(value) if isinstance(value, str) else value for key, value in summary.items()}
 
 
 def render(report: Report) -> str:
     document = {
         "version": report.version,
-        "files": [result.summary() for result in report.results if not result.skipped],
+        "files": [_summary(result) for result in report.results if not result.skipped],
         "findings": [
             {
                 "rule": f.rule,
                 "severity": f.severity.label,
-                "file": f.file,
+                "file": printable(f.file),
                 "line": f.line,
                 "column": f.column,
-                "message": f.message,
+                "message": printable(f.message),
                 "status": f.status,
                 "transition": f.transition,
                 "fixable": f.fixable,

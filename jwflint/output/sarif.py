@@ -11,11 +11,13 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.text import printable
 from jwflint.lint import ruledocs
 from jwflint.lint.rules import Rule
 from jwflint.output import Report
@@ -29,13 +31,24 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 # GitHub's names for non-security severities (properties.problem.severity).
 PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
 _LINE_REFERENCE = re.compile(r"\blines? \d+")
+_PLACEHOLDER = "\x00results\x00"  # where the streamed results go in the document's text
+_RESULT_INDENT = 8  # document > runs > run > results > each result
 
 
 def render(report: Report) -> str:
+    return "".join(stream(report))
+
+
+def stream(report: Report) -> Iterator[str]:
+    """The report in pieces, one result at a time: 100,000 findings never sit in memory as one text.
+
+    The pieces join to exactly what ``json.dumps(document, indent=2)`` writes.
+    """
     rules = _rules(report)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     accepted = [*report.suppressed, *report.baselined]
-    results = [_result(f, index) for f in sorted([*report.findings, *accepted], key=Finding.sort_key)]
+    findings = sorted([*report.findings, *accepted], key=Finding.sort_key)
+    locations: dict[str, dict[str, str]] = {}  # one per file, not one per finding
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -48,10 +61,20 @@ def render(report: Report) -> str:
         },
         "invocations": [{"executionSuccessful": not any(r.failed for r in report.results)}],
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [_PLACEHOLDER],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if not findings:
+        run["results"] = []
+        yield json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return
+    head, tail = json.dumps(document, indent=2, ensure_ascii=False).split(json.dumps(_PLACEHOLDER))
+    yield head
+    indent = "\n" + " " * _RESULT_INDENT
+    for number, finding in enumerate(findings):
+        text = json.dumps(_result(finding, index, locations), indent=2, ensure_ascii=False)
+        yield ("," + indent if number else "") + text.replace("\n", indent)
+    yield tail + "\n"
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:
@@ -97,16 +120,19 @@ def _name(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], locations: dict[str, dict[str, str]]) -> dict[str, Any]:
+    location = locations.get(finding.file)
+    if location is None:
+        location = locations[finding.file] = artifact_location(finding.file)
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": printable(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(finding.file),
+                    "artifactLocation": location,
                     # SARIF lines and columns start at 1; 0 means "unknown" to jwflint.
                     "region": {"startLine": max(1, finding.line), "startColumn": max(1, finding.column)},
                 }
@@ -114,8 +140,11 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
-    subject = {k: v for k, v in (("workflow", finding.workflow), ("status", finding.status),
-                                  ("transition", finding.transition)) if v}
+    subject = {
+        k: v
+        for k, v in (("workflow", finding.workflow), ("status", finding.status), ("transition", finding.transition))
+        if v
+    }
     if subject:
         result["properties"] = subject
     if finding.suppression:
@@ -127,9 +156,10 @@ def artifact_location(path: str) -> dict[str, str]:
     """Relative to the current directory (the repository root in CI), POSIX slashes, URI-escaped."""
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
+    # URIs carry a file name's bytes exactly, percent-encoded, UTF-8 or not.
     if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
-        return {"uri": Path(absolute).as_uri()}
-    return {"uri": quote(Path(relative).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(os.fsencode(Path(absolute).as_posix()), safe="/")}
+    return {"uri": quote(os.fsencode(Path(relative).as_posix()), safe="/"), "uriBaseId": SRCROOT}
 
 
 def fingerprint(finding: Finding) -> str:

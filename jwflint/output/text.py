@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from jwflint.core.text import escape_data, printable
 from jwflint.output import Report
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -31,18 +32,24 @@ def _render(report: Report, concise: bool) -> str:
         parts = finding.parts()
         message = f"{parts.headline}: {parts.help}" if parts.help else parts.headline
         message = f"{message} ({parts.note})" if concise and parts.note else message
-        head = parts.headline if not concise else message
-        where = paint(f"{finding.file}:{finding.line}:{finding.column}:", _BOLD)
+        head = printable(parts.headline if not concise else message)
+        where = paint(f"{one_line(finding.file)}:{finding.line}:{finding.column}:", _BOLD)
         severity = paint(finding.severity.label, _COLORS[finding.severity.label])
         lines.append(f"{where} {severity} {paint(f'[{finding.rule}]', _DIM)} {head}")
         if not concise:
             if parts.help:
-                lines.append(f"  {paint('help:', _HELP)} {parts.help}")
+                lines.append(f"  {paint('help:', _HELP)} {printable(parts.help)}")
             if parts.note:
-                lines.append(f"  {paint('note:', _DIM)} {parts.note}")
+                lines.append(f"  {paint('note:', _DIM)} {printable(parts.note)}")
     if not report.quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def one_line(path: str) -> str:
+    """A file name on one line of output: CR, LF and % escaped as GitHub's workflow commands do."""
+    shown = printable(path)
+    return escape_data(shown)
 
 
 def _painter(color: bool) -> Callable[[str, str], str]:

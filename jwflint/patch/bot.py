@@ -178,6 +178,14 @@ def resolve_screen(catalogue: Catalogue, explicit: int | None) -> tuple[int, Scr
     return jira.RESOLVE_SCREEN, catalogue.screen(jira.RESOLVE_SCREEN)
 
 
+def _no_such_status(bucket: str, wanted: str, workflow: Workflow) -> str:
+    """An explicit target the workflow lacks is a typo until shown otherwise: say which names exist."""
+    names = [s.name for s in workflow.statuses if s.name]
+    shown = ", ".join(repr(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
+    flag = "--" + bucket.replace("_", "-")
+    return f"{flag} {wanted!r}: the workflow has no status of that name, status id or step id (it has: {shown})"
+
+
 def resolution_id(catalogue: Catalogue, given: str | None) -> str | None:
     """The resolution the bot's resolve sets: --resolution (an id, or a name in the catalogue), else Done."""
     if given is None:
@@ -207,8 +215,7 @@ def plan(
         if wanted is not None:
             target = find_status(source.workflow, catalogue, wanted)
             if target is None:
-                result.manual.append(manual.missing_status(bucket, wanted, f"the workflow has no status {wanted!r}"))
-                continue
+                raise JwflintError(_no_such_status(bucket, wanted, source.workflow))
             steps = frozenset({target.step_id}) if target.step_id is not None else frozenset()
         else:
             role = role_of(ctx, bucket)

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.batch.engines import EngineCache, LintOptions
-from jwflint.core import exitcodes
+from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Severity
+from jwflint.core.outputs import Output
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
@@ -31,10 +32,15 @@ Compute = Callable[[str, bytes, Engine], Outcome]
 
 
 def _run(
-    paths: list[str], compute: Compute, dest: Destination, cache: EngineCache, skip_non_workflow: bool = False
+    paths: list[str],
+    compute: Compute,
+    dest: Destination,
+    cache: EngineCache,
+    skip_non_workflow: bool = False,
+    also: tuple[Output | None, ...] = (),
 ) -> list[Outcome] | None:
     """Patch each file; None when any failed (already reported, inputs untouched)."""
-    dest.check(paths)
+    dest.check(paths, cache.options.files_read(), also)
     outcomes: list[Outcome] = []
     failed = False
     manual: list[ManualStep] = []
@@ -47,10 +53,9 @@ def _run(
             target = dest.target(path)
             written = False
             if dest.diff:
-                sys.stdout.write(unified_diff(outcome))
+                stdout.write(unified_diff(outcome))
             elif xml_out:
-                sys.stdout.buffer.write(outcome.patched)
-                sys.stdout.flush()
+                stdout.write(outcome.patched)
             elif target is not None:
                 written = write_patched(outcome, target, in_place=target == Path(path))
         except JwflintError as error:
@@ -79,7 +84,8 @@ def run_patch_bot(
         from jwflint.render.api import choose_format
 
         choose_format(None, render)  # a bad --render name is a usage error before anything is written
-    outcomes = _run([workflow], compute, dest, EngineCache(lint_options))
+    also = (Output("--render", render) if render else None,)
+    outcomes = _run([workflow], compute, dest, EngineCache(lint_options), also=also)
     if outcomes is None:
         return exitcodes.USAGE
     if render:

@@ -10,7 +10,9 @@ from typing import TextIO
 
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
-from jwflint.model.workflow import workflow_name
+from jwflint.core.outputs import Output, check_outputs
+from jwflint.core.text import printable
+from jwflint.model.workflow import workflow_stem
 from jwflint.patch.apply import Outcome
 from jwflint.patch.manual import ManualStep, render_rest, render_text
 from jwflint.sources.files import PATCHED_SUFFIX, STDIN_NAME
@@ -23,8 +25,10 @@ class Destination:
     write: bool = False
     manual_steps: str | None = None
 
-    def check(self, paths: list[str]) -> None:
-        """Usage errors: the three modes exclude each other; -o and stdin need a single input."""
+    def check(self, paths: list[str], read: list[str], also: tuple[Output | None, ...] = ()) -> None:
+        """Before anything is read or written: the modes exclude each other, -o and stdin need a
+        single input, and no destination is an input (``read``: config, catalogue) or a folder
+        that does not exist (jwflint.core.outputs)."""
         chosen = [name for name, on in (("--diff", self.diff), ("-o", self.output), ("--write", self.write)) if on]
         if len(chosen) > 1:
             raise JwflintError(f"{' and '.join(chosen)} exclude each other: choose one")
@@ -32,6 +36,14 @@ class Destination:
             raise JwflintError("-o FILE takes a single input workflow")
         if self.write and STDIN_NAME in paths:
             raise JwflintError("--write cannot replace stdin: use -o FILE or --diff")
+        outputs: list[Output | None] = [*also]
+        if self.manual_steps:
+            outputs.append(Output("--manual-steps", self.manual_steps))
+        for path in paths:
+            target = self.target(path)
+            if target is not None and not (self.write and target == Path(path)):
+                outputs.append(Output("-o" if self.output else "the patched copy", str(target)))
+        check_outputs(outputs, [*paths, *read]).prepare()
 
     def target(self, path: str) -> Path | None:
         """The file the patched workflow goes to; None when it goes to stdout (--diff, or stdin input)."""
@@ -44,7 +56,7 @@ class Destination:
         if self.write:
             return Path(path)
         source = Path(path)
-        return source.with_name(workflow_name(str(source)) + PATCHED_SUFFIX)
+        return source.with_name(workflow_stem(str(source)) + PATCHED_SUFFIX)
 
     def xml_to_stdout(self, path: str) -> bool:
         return not self.diff and self.target(path) is None
@@ -81,15 +93,16 @@ def write_patched(outcome: Outcome, target: Path, in_place: bool) -> bool:
 
 def report_lines(outcome: Outcome, target: Path | None, written: bool) -> list[str]:
     """One line per change, what served buckets already had, and where the result went."""
-    lines = [f"{outcome.path}: {change}" for change in outcome.changes]
+    path = printable(outcome.path)
+    lines = [f"{path}: {change}" for change in outcome.changes]
     if not outcome.changes:
-        lines.append(f"{outcome.path}: nothing to change")
-    lines.extend(f"{outcome.path}: {note}" for note in outcome.notes)
+        lines.append(f"{path}: nothing to change")
+    lines.extend(f"{path}: {note}" for note in outcome.notes)
     if target is not None:
         if written:
-            lines.append(f"{outcome.path}: wrote {target}")
+            lines.append(f"{path}: wrote {printable(str(target))}")
         elif outcome.changed is False and target == Path(outcome.path):
-            lines.append(f"{outcome.path}: unchanged, not rewritten")
+            lines.append(f"{path}: unchanged, not rewritten")
     return lines
 
 

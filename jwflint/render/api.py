@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from jwflint.batch.engines import LintOptions
+from jwflint.core import stdout
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
-from jwflint.model.workflow import workflow_name
+from jwflint.core.outputs import Output, check_outputs
+from jwflint.model.workflow import workflow_stem
 from jwflint.render import report
 from jwflint.render.dot import to_dot
 from jwflint.render.images import IMAGE_FORMATS, render_image
@@ -84,8 +85,7 @@ def write(data: bytes, out: str | None, output_format: str) -> None:
     if out is None or out == STDOUT:
         if output_format in BINARY_FORMATS and out is None:
             raise JwflintError(f"{output_format} is binary: give -o FILE (or -o - to write it to stdout)")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        stdout.write(data)
         return
     write_atomic(Path(out), data, mode=_file_mode())
 
@@ -109,6 +109,8 @@ def render_file(
     chosen = choose_format(output_format, out)
     if chosen in BINARY_FORMATS and out is None:
         write(b"", out, chosen)  # fails before any work is done
+    read = [path, *([before_path] if before_path else []), *(options.files_read() if options else [])]
+    check_outputs([Output("-o", out) if out else None], read).prepare()
     loaded = load(path, options)
     before = load(before_path, options) if before_path else None
     write(render_loaded(loaded, chosen, with_findings, before), out, chosen)
@@ -137,7 +139,7 @@ def render_patch(
 
     chosen = choose_format(output_format, out)
     before = load(before_path, options, data=before_bytes)
-    name = after_path or str(Path(before_path).with_name(workflow_name(before_path) + PATCHED_SUFFIX))
+    name = after_path or str(Path(before_path).with_name(workflow_stem(before_path) + PATCHED_SUFFIX))
     after = load(before_path, options, data=after_bytes, name=name)
     write(render_loaded(after, chosen, with_findings, before, manual), out, chosen)
     return chosen

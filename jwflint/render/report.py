@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.text import printable
 from jwflint.model.buckets import Buckets
 from jwflint.model.workflow import Workflow
 from jwflint.render import palette
@@ -87,8 +88,17 @@ class WorkflowView:
         return sum(1 for f in self.findings if f.severity.label == severity)
 
 
+MAX_DRAWN_ARROWS = 2_000
+
+
 def picture(scene: Scene) -> tuple[str | None, str | None]:
-    """(inline SVG, None), or (None, why not) when Graphviz is missing."""
+    """(inline SVG, None), or (None, why not): Graphviz is missing, or the workflow is too big to lay out
+    in reasonable time (Graphviz's layout grows faster than the number of arrows)."""
+    if len(scene.edges) > MAX_DRAWN_ARROWS:
+        return None, (
+            f"Not drawn: {len(scene.edges)} arrows, more than the {MAX_DRAWN_ARROWS} a report draws "
+            "(jwflint render draws it on its own)."
+        )
     try:
         return inline_svg(render_image(to_dot(scene), "svg")), None
     except GraphvizMissing:
@@ -107,7 +117,7 @@ def workflow_view(
     scene = build_scene(workflow, buckets, findings if with_findings else None, before=before)
     svg, note = picture(scene)
     view = WorkflowView(
-        path=workflow.path,
+        path=printable(workflow.path),
         name=workflow.name,
         findings=list(findings) if with_findings else [],
         with_findings=with_findings,
@@ -125,7 +135,7 @@ def workflow_view(
 def failed_view(path: str, name: str, findings: Sequence[Finding]) -> WorkflowView:
     """A file that could not be read as a workflow: its findings, no picture."""
     note = "This file could not be read as a workflow."
-    return WorkflowView(path=path, name=name, findings=list(findings), note=note)
+    return WorkflowView(path=printable(path), name=name, findings=list(findings), note=note)
 
 
 def side_pictures(diff_scene: Scene) -> tuple[str | None, str | None]:
@@ -138,7 +148,7 @@ def side_pictures(diff_scene: Scene) -> tuple[str | None, str | None]:
 def unified_diff(before: Workflow, after: Workflow) -> str:
     old = before.document.data.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.document.data.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, fromfile=before.path, tofile=after.path)
+    lines = difflib.unified_diff(old, new, fromfile=printable(before.path), tofile=printable(after.path))
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 

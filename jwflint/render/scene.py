@@ -38,6 +38,7 @@ ANY_LABEL = "Any status"
 # problems: outlining every such transition in red would drown the ones that need fixing.
 OUTLINE_FROM = Severity.WARNING
 WRAP = 26  # characters per label line: keeps boxes narrow on big workflows
+MAX_LABEL = 200  # characters of a name drawn in a box or on an arrow
 
 # Rules named any-to-<bucket> report a missing global transition into that bucket's role.
 MISSING_GLOBAL_PREFIX = "any-to-"
@@ -120,6 +121,10 @@ class Scene:
 
 
 def wrap(text: str, width: int = WRAP) -> list[str]:
+    """Label lines; a long name is cut (Graphviz refuses labels past 16,384 characters), while the
+    tooltip keeps it whole."""
+    if len(text) > MAX_LABEL:
+        text = text[: MAX_LABEL - 1] + "…"
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
 
 
