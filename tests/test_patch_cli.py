@@ -89,7 +89,7 @@ def test_classic_default_gets_three_restricted_global_transitions(classic: Path)
 
 
 def test_diff_shows_only_added_lines(classic: Path) -> None:
-    result = invoke("patch", "bot", str(classic), "--diff", "--resolution", "10000")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--diff", "--resolution", "10000")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("--- a/") and lines[1].startswith("+++ b/")
@@ -103,13 +103,13 @@ def test_diff_shows_only_added_lines(classic: Path) -> None:
 def test_write_replaces_in_place_keeping_the_mode(classic: Path) -> None:
     classic.chmod(0o640)
     original = classic.read_bytes()
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 0, result.output
     assert classic.read_bytes() != original and classic.read_bytes().startswith(original[:200])
     assert stat.S_IMODE(classic.stat().st_mode) == 0o640
     assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]  # no temp files left
     before = classic.stat().st_mtime_ns
-    again = invoke("patch", "bot", str(classic), "--write")
+    again = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert again.exit_code == 0 and "not rewritten" in again.stdout
     assert classic.stat().st_mtime_ns == before
 
@@ -122,7 +122,7 @@ def test_failed_verification_leaves_the_input_untouched(classic: Path, monkeypat
         raise apply.VerificationError(f"{classic}: refused by the test")
 
     monkeypatch.setattr(apply, "verify", refuse)
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2
     assert "refused by the test" in result.stderr and "Traceback" not in result.output
     assert classic.read_bytes() == original and classic.stat().st_mtime_ns == before
@@ -136,7 +136,7 @@ def test_a_failing_rename_leaves_the_input_untouched(classic: Path, monkeypatch:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert classic.read_bytes() == original
     assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]
@@ -150,19 +150,19 @@ def test_verification_catches_a_broken_splice(classic: Path, monkeypatch: pytest
 
     monkeypatch.setattr(splice, "apply", corrupt)
     original = classic.read_bytes()
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2 and "does not parse" in result.stderr
     assert classic.read_bytes() == original
 
 
 def test_output_file_and_stdin(classic: Path, tmp_path: Path) -> None:
     out = tmp_path / "sub.xml"
-    assert invoke("patch", "bot", str(classic), "-o", str(out)).exit_code == 0
-    piped = invoke("patch", "bot", "-", stdin=classic.read_bytes())
+    assert invoke("patch", "bot", str(classic), "--unrestricted", "-o", str(out)).exit_code == 0
+    piped = invoke("patch", "bot", "-", "--unrestricted", stdin=classic.read_bytes())
     assert piped.exit_code == 0
     assert piped.stdout_bytes == out.read_bytes()
     assert "added transition" in piped.stderr
-    dashed = invoke("patch", "bot", str(classic), "-o", "-")
+    dashed = invoke("patch", "bot", str(classic), "--unrestricted", "-o", "-")
     assert dashed.exit_code == 0 and dashed.stdout_bytes == out.read_bytes()
     assert not (Path.cwd() / "-").exists()
 
@@ -195,7 +195,7 @@ def test_markup_in_values_is_escaped_as_jira_does(classic: Path, tmp_path: Path)
     ],
 )
 def test_usage_errors_exit_2_with_one_line(classic: Path, args: list[str], message: str) -> None:
-    result = invoke("patch", "bot", str(classic), *args)
+    result = invoke("patch", "bot", str(classic), "--unrestricted", *args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output
     assert not classic.with_name("classic.patched.xml").exists()
@@ -219,8 +219,14 @@ def test_bad_input_exits_2(tmp_path: Path, content: bytes, message: str) -> None
 
 def test_manual_steps_file_holds_the_rest_calls(classic: Path, tmp_path: Path) -> None:
     text_file, json_file = tmp_path / "steps.txt", tmp_path / "steps.json"
-    assert invoke("patch", "bot", str(classic), "--diff", "--manual-steps", str(text_file)).exit_code == 0
-    assert invoke("patch", "bot", str(classic), "--diff", "--manual-steps", str(json_file)).exit_code == 0
+    assert (
+        invoke("patch", "bot", str(classic), "--unrestricted", "--diff", "--manual-steps", str(text_file)).exit_code
+        == 0
+    )
+    assert (
+        invoke("patch", "bot", str(classic), "--unrestricted", "--diff", "--manual-steps", str(json_file)).exit_code
+        == 0
+    )
     text = text_file.read_text()
     assert 'POST /rest/api/3/screens/3/tabs/{tabId}/fields\n{"fieldId": "assignee"}' in text
     assert "GET /rest/api/3/screens/3/tabs\n" in text
@@ -241,7 +247,7 @@ def test_catalogue_values_fill_in_what_is_not_given(classic: Path, tmp_path: Pat
         "  screens:\n    10500: {name: Bot resolve, fields: [resolution, assignee]}\n"
     )
     out = tmp_path / "o.xml"
-    result = invoke("patch", "bot", str(classic), "--config", str(config), "-o", str(out))
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--config", str(config), "-o", str(out))
     assert result.exit_code == 0, result.output
     root = etree.fromstring(out.read_bytes())
     resolve = root.find("global-actions/action[@name='Resolve (bot)']")
@@ -267,6 +273,7 @@ def test_target_overrides_and_missing_statuses(classic: Path, tmp_path: Path) ->
         "patch",
         "bot",
         str(classic),
+        "--unrestricted",
         "--resolved",
         "6",
         "--in-progress",
@@ -341,9 +348,7 @@ def test_fix_gives_up_when_fixes_do_not_settle(classic: Path, monkeypatch: pytes
 
 def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> None:
     config = tmp_path / "jw.yaml"
-    config.write_text(
-        "suppressions:\n  - {workflow: '*', rule: any-to-reopened, reason: the bot never reopens here}\n"
-    )
+    config.write_text("suppressions:\n  - {workflow: '*', rule: any-to-reopened, reason: the bot never reopens here}\n")
     result = invoke("fix", str(classic), "--unsafe-fixes", "--config", str(config), "--diff")
     assert result.exit_code == 0, result.output
     assert "Start Progress (bot)" in result.stdout and "Reopen (bot)" not in result.stdout
@@ -352,10 +357,31 @@ def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> 
 
 def test_devices_are_written_into_and_symlinks_kept(classic: Path, tmp_path: Path) -> None:
     """-o /dev/null must not replace the device; --write on a link replaces the file it points to."""
-    result = invoke("patch", "bot", str(classic), "-o", os.devnull)
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "-o", os.devnull)
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     link = tmp_path / "link.xml"
     link.symlink_to(classic)
-    assert invoke("patch", "bot", str(link), "--write").exit_code == 0
+    assert invoke("patch", "bot", str(link), "--unrestricted", "--write").exit_code == 0
     assert link.is_symlink() and b"Resolve (bot)" in classic.read_bytes()
+
+
+def test_patch_bot_refuses_an_unrestricted_bot_without_asking(classic: Path) -> None:
+    """Every user would see an unrestricted bot transition on every status: a one-line error."""
+    result = invoke("patch", "bot", str(classic), "--diff")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "--unrestricted" in result.stderr
+    assert invoke("patch", "bot", str(classic), "--diff", "--api-only").exit_code == 0
+
+
+def test_seed_project_role_is_a_warning(classic: Path) -> None:
+    result = invoke("patch", "bot", str(classic), "--diff", "--role", "10001")
+    assert result.exit_code == 0
+    assert "warning: project role 10001 is Jira's seed role 'Developers'" in result.stderr
+    assert "seed role" not in invoke("patch", "bot", str(classic), "--diff", "--role", "10101").stderr
+
+
+def test_hide_from_users_says_the_class_is_unverified(classic: Path) -> None:
+    result = invoke("patch", "bot", str(classic), "--diff", "--hide-from-users")
+    assert "class name is unverified" in result.stderr or "XML class name is unverified" in result.stderr
+    assert "Data Center core does not ship it" in result.stderr

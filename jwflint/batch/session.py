@@ -59,5 +59,3 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
     run.accepted = acceptance.apply(results, cache.engine_for)
     return run
-
-

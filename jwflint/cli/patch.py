@@ -71,7 +71,15 @@ def patch() -> None:
 @click.option("--group", help="Restrict the bot's transitions to this group (UserInGroupCondition).")
 @click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
 @click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
-@click.option("--hide-from-users", is_flag=True, help="Hide them from people, API only (RemoteOnlyCondition); ANDed.")
+@click.option(
+    "--hide-from-users",
+    "--api-only",
+    is_flag=True,
+    help="Hide them from people, API only (RemoteOnlyCondition: class name unverified, not in DC core); ANDed.",
+)
+@click.option(
+    "--unrestricted", is_flag=True, help="Allow bot transitions without any restriction (every user sees them)."
+)
 @click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
 @click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
 @click.option("--reopened", metavar="STATUS", help="Target status for Reopen.")

@@ -68,9 +68,7 @@ def dot_str(value: str | list[str]) -> str:
     Graphviz reads backslash escapes (``\\N``, ``\\n``) and HTML entities (``&amp;``) inside quoted
     labels, so both ``\\`` and ``&`` are escaped to show names exactly as written.
     """
-    parts = [
-        line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in _lines(value)
-    ]
+    parts = [line.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"') for line in _lines(value)]
     return '"' + "\\n".join(parts) + '"'
 
 
@@ -86,8 +84,18 @@ def dot_html(value: str | list[str]) -> str:
 # Mermaid decodes ``#name;`` / ``#123;`` codes in the whole source before parsing; every
 # character its grammars may read as syntax is written as a code.
 _MERMAID_CODES = {
-    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", ";": "#59;",
-    "%": "#37;", "\\": "#92;", "{": "#123;", "}": "#125;", "|": "#124;", ":": "#58;",
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    ";": "#59;",
+    "%": "#37;",
+    "\\": "#92;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+    ":": "#58;",
 }
 
 

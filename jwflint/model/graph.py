@@ -71,9 +71,7 @@ class WorkflowGraph:
             graph.add_node(START)
             graph.add_node(ANY)
             graph.add_nodes_from(
-                (status.step_id, {"status": status})
-                for status in self._statuses
-                if status.step_id is not None
+                (status.step_id, {"status": status}) for status in self._statuses if status.step_id is not None
             )
             # One bulk call: per-edge add_edge costs a dict lookup chain each time.
             graph.add_edges_from((source, target, {"transition": t}) for source, target, t in self._edges)

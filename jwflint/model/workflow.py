@@ -170,7 +170,6 @@ class Workflow:
         return None if step_id is None else self.steps_by_id.get(step_id)
 
 
-
 def workflow_name(path: str) -> str:
     """Jira keeps a workflow's name outside the XML; the export's file name carries it."""
     if path == "-":

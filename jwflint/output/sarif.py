@@ -114,8 +114,11 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
-    subject = {k: v for k, v in (("workflow", finding.workflow), ("status", finding.status),
-                                  ("transition", finding.transition)) if v}
+    subject = {
+        k: v
+        for k, v in (("workflow", finding.workflow), ("status", finding.status), ("transition", finding.transition))
+        if v
+    }
     if subject:
         result["properties"] = subject
     if finding.suppression:

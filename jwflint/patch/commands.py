@@ -174,6 +174,7 @@ def bot_options(kwargs: dict[str, Any]) -> BotOptions:
         role=role.strip() if role else None,
         user=_text("--user", kwargs.get("user")),
         hide_from_users=bool(kwargs.get("hide_from_users")),
+        unrestricted=bool(kwargs.get("unrestricted")),
         targets=targets,
         screen=kwargs.get("screen"),
         resolution=_text("--resolution", kwargs.get("resolution")),

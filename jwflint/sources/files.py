@@ -19,9 +19,7 @@ def expand_paths(paths: list[str]) -> list[str]:
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
-            result.extend(
-                str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file()
-            )
+            result.extend(str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file())
         else:
             result.append(path)
     return result

@@ -314,12 +314,10 @@ def _has_field(ctx: LintContext, screen_id: int, screen: Screen, field_id: str) 
 # --- resolve-screen-has-assignee ---------------------------------------------------------------
 
 
-def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    role = role_of(ctx, args["bucket"])
-    entries = entering_role(ctx, role)
-    global_entries = [t for t in entries if t.kind == GLOBAL]
+def screen_problems(ctx: LintContext, role: Role, transitions: list[Transition]) -> Iterator[Problem]:
+    """resolve-screen-has-assignee's findings on ``transitions`` into ``role`` (the bot's, see checks.bot)."""
     wanted = ["assignee", *ctx.settings.get("required_resolution_fields", ())]
-    for transition in global_entries or entries:
+    for transition in transitions:
         subject = subject_of(ctx, transition, role)
         if transition.screen is None:
             yield subject.problem(
@@ -390,14 +388,6 @@ CHECKS = [
         values=("bucket", "target", "lacking"),
         fixable=True,
         fix_safe=False,
-    ),
-    Check(
-        name="resolve_screen_has_fields",
-        scope=WORKFLOW,
-        function=resolve_screen_has_fields,
-        summary="The transitions into a bucket that work from any status show a screen with Assignee "
-        "and the configured required_resolution_fields.",
-        args={"bucket": Arg("str", default=RESOLVED, choices=BUCKETS)},
     ),
     Check(
         name="sets_resolution",
