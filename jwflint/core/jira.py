@@ -248,6 +248,7 @@ ASSIGNEE_AUTOMATIC = "-1"
 
 # Service Desk's marker on transitions that clear the resolution (it goes with UpdateIssueField).
 META_SD_RESOLUTION_CLEAR = "sd.resolution.clear"
+META_SD_STEP_KEY = "sd.step.key"  # JSM: the service-desk role of a step, e.g. sdWFCustomer
 # JSU "Clear Field Value"; scopeType SAME (or none) clears the field on the transitioned issue itself.
 JSU_CLEAR_FIELD_VALUE = "com.googlecode.jsu.workflow.function.ClearFieldValuePostFunction"
 JSU_ARG_FIELD = "field"
