@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import sys
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePath
 from typing import IO
 
 from jwflint.core.errors import InputError
@@ -13,16 +15,30 @@ STDIN_NAME = "-"
 PATCHED_SUFFIX = ".patched.xml"  # what `fix` and `patch` write beside an input by default
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order."""
+def expand_paths(paths: list[str], skip: Callable[[str], bool] | None = None) -> list[str]:
+    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order.
+
+    ``skip`` drops files found by walking a folder (``exclude``); a file named outright is kept.
+    """
     result: list[str] = []
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
-            result.extend(str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file())
+            found = (str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file())
+            result.extend(f for f in found if skip is None or not skip(f))
         else:
             result.append(path)
     return result
+
+
+def glob_matches(path: str, patterns: Iterable[str]) -> bool:
+    """Whether a glob names the path (POSIX slashes), one of its parent folders, or one of its parts.
+
+    ``vendor``, ``vendor/*``, ``pom.xml`` and ``**/target/*`` all skip ``vendor/maven/pom.xml``-style paths.
+    """
+    pieces = PurePath(path).as_posix().split("/")
+    candidates = ["/".join(pieces[: i + 1]) for i in range(len(pieces))] + pieces
+    return any(fnmatch.fnmatchcase(c, p.rstrip("/")) for p in patterns for c in candidates)
 
 
 def size_text(size: int) -> str:
