@@ -404,3 +404,13 @@ def test_hide_from_users_says_the_class_is_unverified(classic: Path) -> None:
     result = invoke("patch", "bot", str(classic), "--diff", "--hide-from-users")
     assert "class name is unverified" in result.stderr or "XML class name is unverified" in result.stderr
     assert "Data Center core does not ship it" in result.stderr
+
+
+def test_patch_and_fix_refuse_a_managed_workflow_without_force(tmp_path: Path) -> None:
+    managed = tmp_path / "managed.xml"
+    managed.write_bytes((FIXTURES / "rules" / "managed-workflow" / "fail.xml").read_bytes())
+    for command in (["patch", "bot", "--group", "bots"], ["fix", "--unsafe-fixes"]):
+        result = invoke(*command, str(managed), "--diff")
+        assert result.exit_code == 2 and "Jira Software manages this workflow" in result.stderr, result.output
+        forced = invoke(*command, str(managed), "--diff", "--force")
+        assert forced.exit_code in (0, 1) and "manages" not in forced.stderr  # fix exits 1 on what remains

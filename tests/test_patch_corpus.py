@@ -40,8 +40,8 @@ SERVICE_BOT_FIXABLE = {
     "bot-transition-restricted",
 }
 BOT_OPTIONS = [
-    BotOptions(unrestricted=True),
-    BotOptions(group="R&D <ops>", role="10002", hide_from_users=True, resolution="10000"),
+    BotOptions(unrestricted=True, force=True),
+    BotOptions(group="R&D <ops>", role="10002", hide_from_users=True, resolution="10000", force=True),
 ]
 
 
@@ -161,7 +161,7 @@ def _kept_elements(data: bytes) -> Counter:
 
 def check_fix(path: Path, engine: Engine, catalogue: bool) -> None:
     data = path.read_bytes()
-    outcome = apply.fix(str(path), data, engine, True, BotOptions())
+    outcome = apply.fix(str(path), data, engine, True, BotOptions(force=True))
     patched = outcome.patched
     root = parse("fixed.xml", patched).root
     old_ids = _ids(parse("orig.xml", data).root)
@@ -176,7 +176,7 @@ def check_fix(path: Path, engine: Engine, catalogue: bool) -> None:
     if catalogue:
         left = [f for f in relinted if f.fixable and f.rule in SERVICE_BOT_FIXABLE]
         assert not left, [(f.rule, f.message) for f in left]
-    again = apply.fix(str(path), patched, engine, True, BotOptions())
+    again = apply.fix(str(path), patched, engine, True, BotOptions(force=True))
     assert again.patched == patched, "fixing the fixed file changed it"
 
 
@@ -210,7 +210,7 @@ def test_corpus_is_there() -> None:
 
 # --- the bot-ready invariant: `patch bot --group G` (issue 15 §1) ---------------------------------
 
-READY_OPTIONS = BotOptions(group="service-bots")
+READY_OPTIONS = BotOptions(group="service-bots", force=True)
 
 
 def check_bot_ready(path: Path, engine: Engine) -> None:

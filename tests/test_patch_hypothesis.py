@@ -73,6 +73,7 @@ def test_random_options_keep_the_invariants(
         resolution=resolution,
         screen=screen,
         unrestricted=True,
+        force=True,
     )
     data = DATA[path]
     # Group names are trimmed like the rules compare them (str.strip also drops \x1c-\x1f),

@@ -31,6 +31,7 @@ def _patch_output_options(function: Any) -> Any:
             ),
             click.option("--max-size", help="Refuse files larger than this (default 20MB)."),
             click.option("--debug", is_flag=True, hidden=True),
+            click.option("--force", is_flag=True, help="Also change a workflow Jira Software manages."),
         ]
     ):
         function = option(function)
@@ -70,7 +71,11 @@ def fix(
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on))
+    sys.exit(
+        commands.run_fix(
+            list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on, bool(kwargs.get("force"))
+        )
+    )
 
 
 @cli.group()

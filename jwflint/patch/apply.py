@@ -17,6 +17,7 @@ from jwflint.core.findings import Finding
 from jwflint.lint import suppressions
 from jwflint.lint.checks.base import LintContext, Problem
 from jwflint.lint.checks.coverage import role_of
+from jwflint.lint.checks.managed import managed_description
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
 from jwflint.patch import bot, fixers, splice
@@ -97,6 +98,7 @@ def verify(
 
 def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -> Outcome:
     source = load(path, data)  # a broken file is the first thing to say
+    _refuse_managed(source, options)
     warnings = bot.check_restriction(options, engine.config.catalogue)
     config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
     engine = replace(engine, config=config)
@@ -197,6 +199,14 @@ def _follow_up(
         outcome.patched = splice.apply(current.data, taken)
 
 
+def _refuse_managed(source: Source, options: bot.BotOptions) -> None:
+    if not options.force and managed_description(source.workflow) is not None:
+        raise JwflintError(
+            f"{source.path}: Jira Software manages this workflow (\"Do not manually modify\"): it would overwrite "
+            "the changes; copy the workflow and patch the copy, or pass --force"
+        )
+
+
 # --- jwflint fix ----------------------------------------------------------------------------------
 
 
@@ -243,6 +253,7 @@ def fixable_problems(
 
 def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
     original = load(path, data)
+    _refuse_managed(original, options)
     outcome = Outcome(path=path, original=data, patched=data)
     claimed: set[tuple[str, str, str]] = set()
     current = original

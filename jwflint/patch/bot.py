@@ -46,6 +46,7 @@ class BotOptions:
     name_suffix: str = DEFAULT_SUFFIX
     buckets: tuple[str, ...] = BOT_BUCKETS
     unrestricted: bool = False  # the admin accepts transitions every user sees on every status
+    force: bool = False  # patch even a workflow Jira Software manages
 
     def identity(self, catalogue: Catalogue) -> BotIdentity:
         """The command line's group/role/user when any is given, else the catalogue's bot.
