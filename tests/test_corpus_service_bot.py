@@ -28,6 +28,8 @@ PACK = {
     "bot-reopen-unassigns",
     "bot-transition-restricted",
     "bot-can-execute",
+    "resolve-event",
+    "reopen-event",
 }
 
 # file → the service-bot rules that fire; every other rule of the pack must stay silent.
@@ -39,6 +41,7 @@ EXPECTED: dict[str, set[str]] = {
         "resolve-screen-has-assignee",
         "bot-resolve-sets-done",
         "bot-reopen-unassigns",
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # Global transitions into all 8 statuses (Closed = id 6, screen 11200, no resolution function).
     # No Reopened and no New status (In Sprint Backlog, Planned, Pending … match no synonym).
@@ -47,10 +50,11 @@ EXPECTED: dict[str, set[str]] = {
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
         "bot-resolve-sets-done",
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # 13 global transitions, but none of Approved RDA / Deleted / Rejected / Waiting For … is a
     # Resolved or In Progress status by id or name; global Reopen (→ Open) does not unassign.
-    f"{SM}RDA__RDA_Workflow.xml": {"any-to-resolved", "any-to-in-progress", "bot-reopen-unassigns"},
+    f"{SM}RDA__RDA_Workflow.xml": {"any-to-resolved", "any-to-in-progress", "bot-reopen-unassigns", "reopen-event"},
     # Globals into all five statuses; global Closed (831) has no view and no resolution function;
     # step actions Close for Cause (751) and Close (791) into Closed set no resolution either;
     # global Open (the reopen) does not unassign.
@@ -59,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
         "resolve-sets-resolution",
         "bot-resolve-sets-done",
         "bot-reopen-unassigns",
+        "reopen-event",  # fires Generic Event (13): issue 15 §3
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # No globals. Done (21) only from In Progress, no screen, no resolution; Standby only → To Do.
     f"{SM}OBEYA__Simple_Workflow.xml": {
@@ -66,6 +72,7 @@ EXPECTED: dict[str, set[str]] = {
         "any-to-in-progress",
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # To Do has no way to Closed; Quality Problem none to In Progress; nothing leads to To Do.
     # Close issue (41) shows unknown screen 14102; " Close Issue" (101) has no screen.
@@ -75,12 +82,19 @@ EXPECTED: dict[str, set[str]] = {
         "any-to-reopened",
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
+        "reopen-event",  # fires Generic Event (13): issue 15 §3
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # A single status, Done: nothing outside Resolved; no In Progress, Reopened or New status.
     f"{SM}LD__Epic_Task_Management_Workflow.xml": {"any-to-in-progress", "any-to-reopened"},
     # In Progress → Completed (11, resolution 6, no screen) → Closed; back to In Progress from both.
     # No Reopened/New status. Completed → Closed stays inside Resolved, so only 11 is checked.
-    f"{SM}OPPK__Production_Task_Workflow.xml": {"any-to-reopened", "resolve-screen-has-assignee"},
+    f"{SM}OPPK__Production_Task_Workflow.xml": {
+        "any-to-reopened",
+        "resolve-screen-has-assignee",
+        "resolve-event",
+        "reopen-event",
+    },
     # Jira's classic workflow: Resolve/Close (common 5, 2) from Open/In Progress/Reopened on
     # screen 3; Start Progress only from Open/Reopened; Reopen only from Resolved/Closed.
     f"{SM}classic_default_workflow__System_.xml": {"any-to-in-progress", "any-to-reopened"},
@@ -91,6 +105,7 @@ EXPECTED: dict[str, set[str]] = {
         "any-to-reopened",
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # Service Desk: only SupportWait → Resolved (21, screen 10600 unknown); no In Progress status;
     # ReOpen (→ Open) only from Closed, Resolved and Expired.
@@ -100,6 +115,8 @@ EXPECTED: dict[str, set[str]] = {
         "any-to-reopened",
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
+        "reopen-event",  # fires Generic Event (13): issue 15 §3
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
     # The global action (81) stays in place (step -1). Canceled has no way to Done; License Added
     # and Canceled none to In Progress; License Added none to To Do. Go To Done (111) has no
@@ -110,6 +127,8 @@ EXPECTED: dict[str, set[str]] = {
         "any-to-reopened",
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
+        "reopen-event",  # fires Generic Event (13): issue 15 §3
+        "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
 }
 

@@ -220,9 +220,11 @@ def test_statistics_counts_findings_per_rule() -> None:
         "    8\tinstance-specific-reference\tinfo\t[ ] The workflow refers to groups, users, roles or ids that "
         "exist only on its own Jira instance."
     )
-    assert lines[1].startswith("    2\tresolve-screen-has-assignee\terror\t[ ] ")
+    # The demo's ReOpen transitions and its Resolve fire Generic Event (13): issue 15's new rules.
+    assert lines[1].startswith("    3\treopen-event\twarning\t[ ] ")
+    assert lines[3].startswith("    2\tresolve-screen-has-assignee\terror\t[ ] ")
     assert "    1\tany-to-resolved\terror\t[-] " in run.stdout
-    assert SUMMARY.match(lines[-1]) and len(lines) == 7
+    assert SUMMARY.match(lines[-1]) and len(lines) == 9
     rows = json.loads(invoke(["lint", "--statistics", "--format", "json", FIXTURES / "demo"]).stdout)
     assert rows[0] == {
         "rule": "instance-specific-reference",

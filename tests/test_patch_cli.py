@@ -92,7 +92,7 @@ def test_classic_default_gets_three_restricted_global_transitions(classic: Path)
 @pytest.mark.parametrize("flags", [("--diff",), ()], ids=["diff", "default"])
 def test_diff_shows_only_added_lines(classic: Path, flags: tuple[str, ...]) -> None:
     """Without -o or --write, patch bot prints the diff (as `ruff format --diff`) and writes nothing."""
-    result = invoke("patch", "bot", str(classic), *flags, "--resolution", "10000")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", *flags, "--resolution", "10000")
     assert result.exit_code == 0
     assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]
     lines = result.stdout.splitlines()
@@ -107,13 +107,13 @@ def test_diff_shows_only_added_lines(classic: Path, flags: tuple[str, ...]) -> N
 def test_write_replaces_in_place_keeping_the_mode(classic: Path) -> None:
     classic.chmod(0o640)
     original = classic.read_bytes()
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 0, result.output
     assert classic.read_bytes() != original and classic.read_bytes().startswith(original[:200])
     assert stat.S_IMODE(classic.stat().st_mode) == 0o640
     assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]  # no temp files left
     before = classic.stat().st_mtime_ns
-    again = invoke("patch", "bot", str(classic), "--write")
+    again = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert again.exit_code == 0 and "not rewritten" in again.stdout
     assert classic.stat().st_mtime_ns == before
 
@@ -126,7 +126,7 @@ def test_failed_verification_leaves_the_input_untouched(classic: Path, monkeypat
         raise apply.VerificationError(f"{classic}: refused by the test")
 
     monkeypatch.setattr(apply, "verify", refuse)
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2
     assert "refused by the test" in result.stderr and "Traceback" not in result.output
     assert classic.read_bytes() == original and classic.stat().st_mtime_ns == before
@@ -140,7 +140,7 @@ def test_a_failing_rename_leaves_the_input_untouched(classic: Path, monkeypatch:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert classic.read_bytes() == original
     assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]
@@ -154,19 +154,19 @@ def test_verification_catches_a_broken_splice(classic: Path, monkeypatch: pytest
 
     monkeypatch.setattr(splice, "apply", corrupt)
     original = classic.read_bytes()
-    result = invoke("patch", "bot", str(classic), "--write")
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--write")
     assert result.exit_code == 2 and "does not parse" in result.stderr
     assert classic.read_bytes() == original
 
 
 def test_output_file_and_stdin(classic: Path, tmp_path: Path) -> None:
     out = tmp_path / "sub.xml"
-    assert invoke("patch", "bot", str(classic), "-o", str(out)).exit_code == 0
-    piped = invoke("patch", "bot", "-", stdin=classic.read_bytes())
+    assert invoke("patch", "bot", str(classic), "--unrestricted", "-o", str(out)).exit_code == 0
+    piped = invoke("patch", "bot", "-", "--unrestricted", stdin=classic.read_bytes())
     assert piped.exit_code == 0
     assert piped.stdout_bytes == out.read_bytes()
     assert "added transition" in piped.stderr
-    dashed = invoke("patch", "bot", str(classic), "-o", "-")
+    dashed = invoke("patch", "bot", str(classic), "--unrestricted", "-o", "-")
     assert dashed.exit_code == 0 and dashed.stdout_bytes == out.read_bytes()
     assert not (Path.cwd() / "-").exists()
 
@@ -199,7 +199,7 @@ def test_markup_in_values_is_escaped_as_jira_does(classic: Path, tmp_path: Path)
     ],
 )
 def test_usage_errors_exit_2_with_one_line(classic: Path, args: list[str], message: str) -> None:
-    result = invoke("patch", "bot", str(classic), *args)
+    result = invoke("patch", "bot", str(classic), "--unrestricted", *args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output
     assert not classic.with_name("classic.patched.xml").exists()
@@ -223,8 +223,14 @@ def test_bad_input_exits_2(tmp_path: Path, content: bytes, message: str) -> None
 
 def test_manual_steps_file_holds_the_rest_calls(classic: Path, tmp_path: Path) -> None:
     text_file, json_file = tmp_path / "steps.txt", tmp_path / "steps.json"
-    assert invoke("patch", "bot", str(classic), "--diff", "--manual-steps", str(text_file)).exit_code == 0
-    assert invoke("patch", "bot", str(classic), "--diff", "--manual-steps", str(json_file)).exit_code == 0
+    assert (
+        invoke("patch", "bot", str(classic), "--unrestricted", "--diff", "--manual-steps", str(text_file)).exit_code
+        == 0
+    )
+    assert (
+        invoke("patch", "bot", str(classic), "--unrestricted", "--diff", "--manual-steps", str(json_file)).exit_code
+        == 0
+    )
     text = text_file.read_text()
     assert 'POST /rest/api/3/screens/3/tabs/{tabId}/fields\n{"fieldId": "assignee"}' in text
     assert "GET /rest/api/3/screens/3/tabs\n" in text
@@ -245,7 +251,7 @@ def test_catalogue_values_fill_in_what_is_not_given(classic: Path, tmp_path: Pat
         "  screens:\n    10500: {name: Bot resolve, fields: [resolution, assignee]}\n"
     )
     out = tmp_path / "o.xml"
-    result = invoke("patch", "bot", str(classic), "--config", str(config), "-o", str(out))
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--config", str(config), "-o", str(out))
     assert result.exit_code == 0, result.output
     root = etree.fromstring(out.read_bytes())
     resolve = root.find("global-actions/action[@name='Resolve (bot)']")
@@ -267,14 +273,16 @@ def test_catalogue_values_fill_in_what_is_not_given(classic: Path, tmp_path: Pat
 def test_target_overrides_and_missing_statuses(classic: Path, tmp_path: Path) -> None:
     out = tmp_path / "o.xml"
     # By status id (6 is Closed, step 6) and by name.
-    result = invoke("patch", "bot", str(classic), "--resolved", "6", "--in-progress", "in progress", "-o", str(out))
+    result = invoke(
+        "patch", "bot", str(classic), "--unrestricted", "--resolved", "6", "--in-progress", "in progress", "-o", str(out)
+    )
     assert result.exit_code == 0, result.output
     root = etree.fromstring(out.read_bytes())
     steps = {a.get("name"): a.find("results/unconditional-result").get("step") for a in root.find("global-actions")}
     assert steps["Resolve (bot)"] == "6" and steps["Start Progress (bot)"] == "3"
     # A status the workflow does not have is a typo until shown otherwise (issue 17): exit 2, nothing written.
     out.unlink()
-    result = invoke("patch", "bot", str(classic), "--reopened", "Waiting", "-o", str(out))
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "--reopened", "Waiting", "-o", str(out))
     assert result.exit_code == 2
     assert result.stderr.startswith(
         "jwflint: error: --reopened 'Waiting': the workflow has no status of that name, status id or step id (it has: "
@@ -302,7 +310,7 @@ def test_fix_applies_safe_fixes_only_unless_asked(tmp_path: Path) -> None:
     safe = invoke("fix", str(path), "--write")
     assert safe.exit_code == 1, safe.output  # errors remain that only unsafe fixes repair
     assert "reordered" in safe.stdout and "added transition" not in safe.stdout
-    assert "fixed 2 finding(s); 5 remain (2 fixable with --unsafe-fixes)" in safe.stdout
+    assert "fixed 2 finding(s); 6 remain (2 fixable with --unsafe-fixes)" in safe.stdout
     unsafe = invoke("fix", str(path), "--unsafe-fixes", "--diff")
     assert unsafe.exit_code == 1 and "+    <action id=" in unsafe.stdout
 
@@ -364,10 +372,41 @@ def test_fix_leaves_suppressed_findings_alone(classic: Path, tmp_path: Path) -> 
 
 def test_devices_are_written_into_and_symlinks_kept(classic: Path, tmp_path: Path) -> None:
     """-o /dev/null must not replace the device; --write on a link replaces the file it points to."""
-    result = invoke("patch", "bot", str(classic), "-o", os.devnull)
+    result = invoke("patch", "bot", str(classic), "--unrestricted", "-o", os.devnull)
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     link = tmp_path / "link.xml"
     link.symlink_to(classic)
-    assert invoke("patch", "bot", str(link), "--write").exit_code == 0
+    assert invoke("patch", "bot", str(link), "--unrestricted", "--write").exit_code == 0
     assert link.is_symlink() and b"Resolve (bot)" in classic.read_bytes()
+
+
+def test_patch_bot_refuses_an_unrestricted_bot_without_asking(classic: Path) -> None:
+    """Every user would see an unrestricted bot transition on every status: a one-line error."""
+    result = invoke("patch", "bot", str(classic), "--diff")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "--unrestricted" in result.stderr
+    assert invoke("patch", "bot", str(classic), "--diff", "--api-only").exit_code == 0
+
+
+def test_seed_project_role_is_a_warning(classic: Path) -> None:
+    result = invoke("patch", "bot", str(classic), "--diff", "--role", "10001")
+    assert result.exit_code == 0
+    assert "warning: project role 10001 is Jira's seed role 'Developers'" in result.stderr
+    assert "seed role" not in invoke("patch", "bot", str(classic), "--diff", "--role", "10101").stderr
+
+
+def test_hide_from_users_says_the_class_is_unverified(classic: Path) -> None:
+    result = invoke("patch", "bot", str(classic), "--diff", "--hide-from-users")
+    assert "class name is unverified" in result.stderr or "XML class name is unverified" in result.stderr
+    assert "Data Center core does not ship it" in result.stderr
+
+
+def test_patch_and_fix_refuse_a_managed_workflow_without_force(tmp_path: Path) -> None:
+    managed = tmp_path / "managed.xml"
+    managed.write_bytes((FIXTURES / "rules" / "managed-workflow" / "fail.xml").read_bytes())
+    for command in (["patch", "bot", "--group", "bots"], ["fix", "--unsafe-fixes"]):
+        result = invoke(*command, str(managed), "--diff")
+        assert result.exit_code == 2 and "Jira Software manages this workflow" in result.stderr, result.output
+        forced = invoke(*command, str(managed), "--diff", "--force")
+        assert forced.exit_code in (0, 1) and "manages" not in forced.stderr  # fix exits 1 on what remains

@@ -7,6 +7,7 @@ there, canonically identical outside the inserted fragments; action ids stay uni
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from lxml import etree
 
 from jwflint.config.settings import Config, parse_config
 from jwflint.config.yaml_source import load_yaml
+from jwflint.core.findings import Severity
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.bot import BotOptions
@@ -38,8 +40,8 @@ SERVICE_BOT_FIXABLE = {
     "bot-transition-restricted",
 }
 BOT_OPTIONS = [
-    BotOptions(),
-    BotOptions(group="R&D <ops>", role="10002", hide_from_users=True, resolution="10000"),
+    BotOptions(unrestricted=True, force=True),
+    BotOptions(group="R&D <ops>", role="10002", hide_from_users=True, resolution="10000", force=True),
 ]
 
 
@@ -84,10 +86,24 @@ def _ids(root: etree._Element) -> Counter:
     return Counter(a.get("id", "").strip() for a in root.iter("action"))
 
 
+def _drop_resolution_clears(root: etree._Element) -> etree._Element:
+    """Remove Update Issue Field "Resolution = None" post-functions: patch bot adds them where its own
+    resolve made a transition out of the resolved status need one (and lists each as a change)."""
+    for function in list(root.iter("function")):
+        args = {a.get("name"): (a.text or "").strip() for a in function.iter("arg")}
+        if args.get("field.name", "").lower() == "resolution" and not args.get("field.value"):
+            parent = function.getparent()
+            parent.remove(function)
+            if parent.tag == "post-functions" and len(parent) == 0:
+                parent.getparent().remove(parent)
+    return root
+
+
 def assert_only_additions(original: bytes, patched: bytes) -> None:
-    """Remove what the patch added (new actions, a new <global-actions>); the rest is C14N-identical."""
-    before = parse("before.xml", original).root
-    after = parse("after.xml", patched).root
+    """Remove what the patch added (new actions, a new <global-actions>, clearing post-functions);
+    the rest is C14N-identical, and so is the prolog but for Cloud's blank lines before <?xml."""
+    before = _drop_resolution_clears(parse("before.xml", original).root)
+    after = _drop_resolution_clears(parse("after.xml", patched).root)
     old_ids = _ids(before)
     new_ids = _ids(after)
     repeated = [i for i, n in new_ids.items() if n > 1 and n > old_ids.get(i, 0)]
@@ -101,9 +117,10 @@ def assert_only_additions(original: bytes, patched: bytes) -> None:
         assert len(section) == 0
         after.remove(section)
     assert _canonical(after) == _canonical(before)
-    # The prolog (blank lines, declaration, DOCTYPE) is byte-identical.
+    # The prolog (declaration, DOCTYPE) is byte-identical, without the blank lines Cloud puts first.
     start = original.index(b"<workflow")
-    assert patched[:start] == original[:start]
+    prolog = re.sub(rb"\A[ \t\r\n]+(?=<\?xml)", b"", original[:start])
+    assert patched[: patched.index(b"<workflow")] == (prolog if original != patched else original[:start])
 
 
 def _keys(findings: list, fixable_only: bool = True) -> set[tuple[str, str, str]]:
@@ -144,7 +161,7 @@ def _kept_elements(data: bytes) -> Counter:
 
 def check_fix(path: Path, engine: Engine, catalogue: bool) -> None:
     data = path.read_bytes()
-    outcome = apply.fix(str(path), data, engine, True, BotOptions())
+    outcome = apply.fix(str(path), data, engine, True, BotOptions(force=True))
     patched = outcome.patched
     root = parse("fixed.xml", patched).root
     old_ids = _ids(parse("orig.xml", data).root)
@@ -159,7 +176,7 @@ def check_fix(path: Path, engine: Engine, catalogue: bool) -> None:
     if catalogue:
         left = [f for f in relinted if f.fixable and f.rule in SERVICE_BOT_FIXABLE]
         assert not left, [(f.rule, f.message) for f in left]
-    again = apply.fix(str(path), patched, engine, True, BotOptions())
+    again = apply.fix(str(path), patched, engine, True, BotOptions(force=True))
     assert again.patched == patched, "fixing the fixed file changed it"
 
 
@@ -189,3 +206,48 @@ def test_fix_unsafe_invariants_bulk(path: Path) -> None:
 
 def test_corpus_is_there() -> None:
     assert len(CORPUS) >= 20, "../shared/corpus is missing"
+
+
+# --- the bot-ready invariant: `patch bot --group G` (issue 15 §1) ---------------------------------
+
+READY_OPTIONS = BotOptions(group="service-bots", force=True)
+
+
+def check_bot_ready(path: Path, engine: Engine) -> None:
+    """After `patch bot --group G` no service-bot error remains for a role that has a status, and every
+    finding of the patched file was a finding of the original (by rule, status and transition), or one
+    the patch defers to the admin with a manual step (Done's id unknown).
+
+    Errors of resolve-sets-resolution on people's own transitions into Resolved stay: the patch adds
+    the bot's transition rather than editing theirs, so they must have been there before."""
+    data = path.read_bytes()
+    outcome = apply.patch_bot(str(path), data, engine, READY_OPTIONS)
+    relint = replace(engine, config=replace(engine.config, catalogue=READY_OPTIONS.catalogue(engine.config.catalogue)))
+    before = _keys(relint.lint_path(str(path)).findings, fixable_only=False)
+    after = relint.lint_bytes(str(path), outcome.patched).findings
+    added = _keys(after, fixable_only=False) - before - outcome.deferred
+    assert not added, sorted(added)
+    if outcome.deferred:
+        assert outcome.manual
+    packs = {rule.id: rule.pack for rule in engine.rules}
+    errors = [
+        (f.rule, f.message)
+        for f in after
+        if packs.get(f.rule) == "service-bot"
+        and f.severity == Severity.ERROR
+        and not f.message.startswith("no status plays")
+        and f.rule != "resolve-sets-resolution"
+    ]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name[:70])
+@pytest.mark.parametrize("catalogue", [False, True], ids=["no-catalogue", "catalogue"])
+def test_patch_bot_leaves_a_bot_ready_workflow(path: Path, catalogue: bool) -> None:
+    check_bot_ready(path, ENGINES[catalogue])
+
+
+@pytest.mark.bulk
+@pytest.mark.parametrize("path", BULK, ids=lambda p: p.name[:70])
+def test_patch_bot_leaves_a_bot_ready_workflow_bulk(path: Path) -> None:
+    check_bot_ready(path, ENGINES[False])

@@ -204,7 +204,7 @@ def test_patch_bot_render_draws_what_the_patch_added(tmp_path: Path) -> None:
     workflow = tmp_path / "service_desk.xml"
     workflow.write_bytes(DEMO.read_bytes())
     picture = tmp_path / "patch.svg"
-    run = invoke(["patch", "bot", workflow, "--render", picture])
+    run = invoke(["patch", "bot", workflow, "--unrestricted", "--render", picture])
     assert run.code == 0, run.stderr
     assert run.stdout.startswith("--- a/")  # no -o/--write: the patch is printed as a diff
     assert not (tmp_path / "service_desk.patched.xml").exists()
@@ -213,7 +213,7 @@ def test_patch_bot_render_draws_what_the_patch_added(tmp_path: Path) -> None:
     assert {"Resolve (bot)", "Reopen (bot)"} <= {t.text for g in added for t in g.iter(f"{SVG_NS}text")}
     # --write replaces the input first: the picture still compares against the original bytes.
     report = tmp_path / "patch.html"
-    assert invoke(["patch", "bot", workflow, "--write", "--render", report]).code == 0
+    assert invoke(["patch", "bot", workflow, "--unrestricted", "--write", "--render", report]).code == 0
     page = report.read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and '<span class="add">+  &lt;global-actions&gt;</span>' in page
 
@@ -221,7 +221,7 @@ def test_patch_bot_render_draws_what_the_patch_added(tmp_path: Path) -> None:
 def test_patch_bot_render_with_an_unknown_extension_writes_nothing(tmp_path: Path) -> None:
     workflow = tmp_path / "service_desk.xml"
     workflow.write_bytes(DEMO.read_bytes())
-    run = invoke(["patch", "bot", workflow, "--render", tmp_path / "patch.jpeg"])
+    run = invoke(["patch", "bot", workflow, "--unrestricted", "--render", tmp_path / "patch.jpeg"])
     assert run.code == 2 and "cannot tell the format" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["service_desk.xml"]
 

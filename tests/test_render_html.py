@@ -202,7 +202,7 @@ def test_report_groups_repeated_hints_and_filters_by_severity_and_rule(demo_repo
     assert [dt.text_content() for dt in hints].count("instance-specific-reference (8 findings)") == 1
     assert len(hints) == len(set(rules))  # one hint per rule, however many findings share it
     assert all(select(row, "td.rule a")[0].get("href").startswith("#fix-1-") for row in rows)
-    assert {row.get("data-severity") for row in rows} == {"error", "info"}
+    assert {row.get("data-severity") for row in rows} == {"error", "warning", "info"}
     assert [i.get("id") for i in select(tree, "#filters input")] == ["sev-info", "sev-warning", "sev-error"]
     rule_inputs = {i.get("id") for i in tree.xpath("//input[@name='rule']")}
     assert rule_inputs == {"rule-all", *(f"rule-{rule}" for rule in set(rules))}
@@ -231,7 +231,7 @@ def test_report_filters_hide_rows_in_chromium(demo_report: Path, tmp_path: Path)
         return [(row.get("data-severity"), row.get("data-rule")) for row in rows if row.get("data-shown") == "true"]
 
     everything = shown("sev-info")
-    assert {severity for severity, _ in everything} == {"error", "info"}
+    assert {severity for severity, _ in everything} == {"error", "warning", "info"}
     errors = shown("sev-error")
     assert errors and {severity for severity, _ in errors} == {"error"}
     assert len(errors) == sum(1 for severity, _ in everything if severity == "error")
@@ -254,7 +254,7 @@ def test_patch_report_keeps_every_status_in_place_and_lists_the_manual_steps(tmp
     workflow = tmp_path / "service_desk.xml"
     workflow.write_bytes(DEMO.read_bytes())
     report = tmp_path / "patch.html"
-    run = invoke(["patch", "bot", workflow, "-o", tmp_path / "patched.xml", "--render", report])
+    run = invoke(["patch", "bot", workflow, "--unrestricted", "-o", tmp_path / "patched.xml", "--render", report])
     assert run.code == 0, run.stderr
     tree = lxml_html.fromstring(report.read_text(encoding="utf-8"))
     before, after = (lxml_html.tostring(svg, encoding="unicode") for svg in select(tree, ".pair svg"))

@@ -12,6 +12,7 @@ from jwflint.core.findings import Finding, Severity
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
 from jwflint.lint.engine import Engine
+from jwflint.model.buckets import Buckets, explain_text
 from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
 
@@ -112,9 +113,11 @@ def test_no_status_in_a_role_is_its_own_message() -> None:
     assert messages["any-to-resolved"] == (
         "no status plays the Resolved role: map one in the catalogue (catalogue.buckets.resolved)"
     )
-    assert messages["any-to-reopened"] == (
-        "no status plays the Reopened role, nor the New role it falls back to: map one in the catalogue "
-        "(catalogue.buckets.reopened)"
+    # The create transition's target plays New (issue 15 §2): Reopened falls back to 'Triage', which
+    # 'Working' reaches, so any-to-reopened has nothing to report.
+    assert "any-to-reopened" not in messages
+    assert "new (the create transition leads into it)" in explain_text(
+        Buckets(context(workflow(steps)).workflow, Config().catalogue)
     )
 
 
@@ -304,8 +307,12 @@ def test_large_workflow_is_linted_with_the_expected_findings() -> None:
             targets[-1] = count  # every even status resolves
         edges[step] = targets
         actions = "".join(
-            action(step * 100 + k, "Resolve" if to == count else f"Go {to}", to,
-                   functions=field("resolution", "1") if to == count else "")
+            action(
+                step * 100 + k,
+                "Resolve" if to == count else f"Go {to}",
+                to,
+                functions=field("resolution", "1") if to == count else "",
+            )
             for k, to in enumerate(targets, 1)
         )
         name, status = ("Done", "10001") if step == count else (f"Step {step}", str(20000 + step))
@@ -350,3 +357,37 @@ def test_explain_buckets_prints_each_status_and_role(tmp_path) -> None:
         "  role Waiting: none",
     ]
     assert lines[9].startswith(f"{path}:")  # then the findings
+
+
+# --- done-type statuses and service-desk names (issue 15 §2) -----------------------------------
+
+
+def lint_rule(data: bytes, rule: str) -> list[Finding]:
+    engine = Engine.from_config(Config())
+    engine.rules = [r for r in engine.all_rules if r.id == rule]
+    return engine.lint_bytes("test.xml", data).findings
+
+
+SETS_DONE = (
+    '<function type="class"><arg name="field.name">resolution</arg><arg name="field.value">10000</arg>'
+    '<arg name="class.name">com.atlassian.jira.workflow.function.issue.UpdateIssueFieldFunction</arg></function>'
+)
+
+
+def test_cancel_into_canceled_is_not_told_to_clear_the_resolution() -> None:
+    """Resolved -> Canceled: both hold a resolution; the old advice "clear it on Cancel" is gone, and fix
+    adds nothing there."""
+    steps = [
+        (1, "Open", "1", action(11, "Resolve", 2, functions=SETS_DONE)),
+        (2, "Resolved", "5", action(21, "Cancel", 3) + action(31, "Reopen", 1)),
+        (3, "Canceled", "10500", ""),
+    ]
+    findings = lint_rule(workflow(steps), "reopen-clears-resolution")
+    assert [f.transition for f in findings] == ["Reopen (id 31)"]  # leaving into Open still must clear
+
+
+def test_entering_a_done_type_status_without_resolution_is_reported() -> None:
+    steps = [(1, "Open", "1", action(11, "Reject", 2)), (2, "Won't Do", "10501", "")]
+    findings = lint_rule(workflow(steps), "done-without-resolution")
+    assert len(findings) == 1 and 'done-type "Won\'t Do"' in findings[0].message
+    assert not lint_rule(workflow(steps), "resolution-on-unresolved-status")

@@ -33,6 +33,7 @@ def _patch_output_options(function: Any) -> Any:
             ),
             click.option("--max-size", help="Refuse files larger than this (default 20MB)."),
             click.option("--debug", is_flag=True, hidden=True),
+            click.option("--force", is_flag=True, help="Also change a workflow Jira Software manages."),
         ]
     ):
         function = option(function)
@@ -72,7 +73,11 @@ def fix(
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on))
+    sys.exit(
+        commands.run_fix(
+            list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on, bool(kwargs.get("force"))
+        )
+    )
 
 
 @cli.group()
@@ -85,7 +90,15 @@ def patch() -> None:
 @click.option("--group", help="Restrict the bot's transitions to this group (UserInGroupCondition).")
 @click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
 @click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
-@click.option("--hide-from-users", is_flag=True, help="Hide them from people, API only (RemoteOnlyCondition); ANDed.")
+@click.option(
+    "--hide-from-users",
+    "--api-only",
+    is_flag=True,
+    help="Hide them from people, API only (RemoteOnlyCondition: class name unverified, not in DC core); ANDed.",
+)
+@click.option(
+    "--unrestricted", is_flag=True, help="Allow bot transitions without any restriction (every user sees them)."
+)
 @click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
 @click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
 @click.option("--reopened", metavar="STATUS", help="Target status for Reopen.")

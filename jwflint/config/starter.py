@@ -232,10 +232,10 @@ def _screen_lines(inventory: Inventory) -> list[str]:
     custom = [s for s in inventory.screens.values() if s.screen_id not in jira.DEFAULT_SCREENS]
     lines = [
         "  # Fields on the screens your transitions show. Until a screen is listed here, checks that need",
-        "  # its fields say \"cannot verify\" rather than guess; an empty list would claim it has no fields.",
+        '  # its fields say "cannot verify" rather than guess; an empty list would claim it has no fields.',
         "  # Get a screen's fields from Jira (Server/Data Center: /rest/api/2/...):",
         "  #   GET /rest/api/3/screens/{id}/tabs                 -> the ids of its tabs",
-        "  #   GET /rest/api/3/screens/{id}/tabs/{tabId}/fields  -> [{\"id\": \"resolution\", ...}, ...]",
+        '  #   GET /rest/api/3/screens/{id}/tabs/{tabId}/fields  -> [{"id": "resolution", ...}, ...]',
         "  # then uncomment the screen and list the field ids, or save the JSON and write {rest: file.json}.",
     ]
     if builtin:

@@ -60,8 +60,10 @@ def list_text(ruleset: RuleSet) -> str:
     header = ("ID", "SEVERITY", "PACK", "FIXABLE", "SUMMARY")
     rows = [(r.id, ruleset.severity(r).label, r.pack, fixable(r), r.summary) for r in ruleset.rules]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4]
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        for row in [header, *rows]
+    ]
     lines.append(f"{len(rows)} rules; `jwflint explain RULE` shows one rule's documentation")
     return "\n".join(lines) + "\n"
 

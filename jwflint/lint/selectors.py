@@ -63,9 +63,7 @@ class Selector:
                 return False
         if "from" in f or "from_bucket" in f:
             sources = _source_statuses(transition, ctx)
-            if "from" in f and not any(
-                _name_in(s.name, f["from"], ctx.buckets.status_name(s)) for s in sources
-            ):
+            if "from" in f and not any(_name_in(s.name, f["from"], ctx.buckets.status_name(s)) for s in sources):
                 return False
             if "from_bucket" in f and not any(ctx.buckets.bucket_of(s) in f["from_bucket"] for s in sources):
                 return False
@@ -101,7 +99,7 @@ def parse_selector(given: object, scope: str) -> tuple[Selector | None, str]:
         return Selector(scope), ""
     if not isinstance(given, dict) or len(given) != 1:
         return None, "must be 'workflow', {statuses: {...}} or {transitions: {...}}"
-    (key, filters), = given.items()
+    ((key, filters),) = given.items()
     expected = {"statuses": STATUS, "transitions": TRANSITION}.get(str(key))
     if expected is None:
         return None, f"unknown selector {key!r} (expected statuses or transitions)"

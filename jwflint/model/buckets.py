@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jwflint.core import jira
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import Status, Workflow
+from jwflint.model.workflow import INITIAL, Status, Workflow
 
 RESOLVED = "resolved"
 IN_PROGRESS = "in_progress"
@@ -38,7 +39,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     RESOLVED: ("resolved", "done", "closed", "completed", "complete", "fixed"),
     IN_PROGRESS: ("in progress", "work in progress", "in work", "doing", "wip", "in development"),
     REOPENED: ("reopened", "re-opened", "reopen"),
-    NEW: ("open", "new", "to do", "todo", "backlog", "waiting for support", "untriaged"),
+    NEW: (
+        "open",
+        "new",
+        "to do",
+        "todo",
+        "backlog",
+        "waiting for support",
+        "waiting for triage",
+        "untriaged",
+        "awaiting support",
+        "awaiting triage",
+    ),
     WAITING: (
         "waiting for customer",
         "waiting for user",
@@ -46,7 +58,44 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "pending",
         "on hold",
         "awaiting customer",
+        "awaiting reporter",
+        "awaiting user",
+        "customer wait",
+        "reporter wait",
+        "user wait",
     ),
+}
+
+# Name prefixes, after the exact synonyms: "In Progress - Dev" works, "Awaiting approval" waits.
+PREFIXES: tuple[tuple[str, str], ...] = (
+    ("in progress", IN_PROGRESS),
+    ("awaiting", WAITING),
+    ("waiting for", WAITING),
+    ("pending", WAITING),
+    ("on hold", WAITING),
+    ("hold", WAITING),
+)
+
+# Done-type statuses: terminal and done, but not resolved by the bot (it never resolves into them).
+# The resolution checks treat them like resolved statuses (entering sets a resolution, leaving
+# clears it). A separate concept from the buckets: a status category DONE can feed it too.
+DONE_TYPE_NAMES = (
+    "canceled",
+    "cancelled",
+    "rejected",
+    "declined",
+    "discarded",
+    "expired",
+    "won't do",
+    "wont do",
+    "duplicate",
+    "obsolete",
+    "withdrawn",
+)
+
+# JSM's sd.step.key metas on steps name the service-desk role of a status.
+SD_STEP_KEYS = {
+    "sdwfcustomer": WAITING,  # "Waiting for customer" in JSM-derived exports (corpus: AAS Support)
 }
 
 
@@ -58,6 +107,8 @@ def normalise_name(name: str) -> str:
     return _NOT_WORD.sub("", name.casefold())
 
 
+_PREFIX_KEYS = tuple((normalise_name(prefix), bucket) for prefix, bucket in PREFIXES)
+_DONE_TYPE_PREFIXES = tuple(normalise_name(name) for name in DONE_TYPE_NAMES)  # "Expired Request" too
 _SYNONYM_INDEX = {normalise_name(word): bucket for bucket, words in SYNONYMS.items() for word in words}
 # preferred()'s rank of each bucket's synonyms (most typical first): constant, so built once here.
 _SYNONYM_RANK = {
@@ -100,6 +151,7 @@ class Buckets:
         # fixed for the object's life, so nothing here goes stale.
         self.derived: dict[str, Any] = {}
         configured = _configured_index(catalogue)
+        self._created_into = {t.target for t in workflow.transitions if t.kind == INITIAL and t.target is not None}
         for status in workflow.statuses:
             if status.step_id is None or status.step_id in self.by_step:
                 continue
@@ -140,7 +192,30 @@ class Buckets:
             bucket = _SYNONYM_INDEX.get(self._key(name))
             if bucket is not None:
                 return Assignment(bucket, f"its name {name!r}", True)
+        meta = status.metas.get(jira.META_SD_STEP_KEY, "") if status.metas else ""
+        if meta:
+            bucket = SD_STEP_KEYS.get(normalise_name(meta))
+            if bucket is not None:
+                return Assignment(bucket, f"its JSM sd.step.key {meta.strip()!r}", True)
+        for name in self._names(status):
+            key = self._key(name)
+            for prefix, bucket in _PREFIX_KEYS:
+                if key.startswith(prefix):
+                    return Assignment(bucket, f"its name {name!r}", True)
+            if key.endswith("wait") and len(key) > len("wait"):
+                # Compact service-desk names: "CustomerWait" waits on the customer (a synonym above);
+                # SupportWait, EngineeringWait, AgentActionWait wait on the team: work in progress.
+                return Assignment(IN_PROGRESS, f"its name {name!r} (the team's queue)", True)
+        if status.step_id is not None and status.step_id in self._created_into:
+            return Assignment(NEW, "the create transition leads into it", True)
         return None
+
+    def done_type(self, status: Status) -> bool:
+        """A terminal done status the bot never resolves into (Canceled, Rejected, Won't Do …):
+        a status without a bucket whose name says so."""
+        if self.bucket_of(status) is not None:
+            return False
+        return any(self._key(name).startswith(_DONE_TYPE_PREFIXES) for name in self._names(status))
 
     def bucket_of(self, status: Status) -> str | None:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
@@ -200,6 +275,8 @@ class Buckets:
     def explain(self, status: Status) -> str:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
         if assignment is None:
+            if self.done_type(status):
+                return "done-type (terminal, holds a resolution; never the bot's resolve target)"
             return "no bucket: its name and status id match none (map it in the catalogue)"
         return f"{assignment.bucket} ({assignment.reason})"
 

@@ -171,7 +171,6 @@ class Workflow:
         return None if step_id is None else self.steps_by_id.get(step_id)
 
 
-
 def workflow_name(path: str) -> str:
     """Jira keeps a workflow's name outside the XML; the export's file name carries it (printable)."""
     return "<stdin>" if path == "-" else printable(workflow_stem(path))

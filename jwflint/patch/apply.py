@@ -7,6 +7,7 @@ leaves the input untouched (exit code 2).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -16,6 +17,7 @@ from jwflint.core.findings import Finding
 from jwflint.lint import suppressions
 from jwflint.lint.checks.base import LintContext, Problem
 from jwflint.lint.checks.coverage import role_of
+from jwflint.lint.checks.managed import managed_description
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
 from jwflint.patch import bot, fixers, splice
@@ -43,6 +45,9 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     remaining: list[Finding] = field(default_factory=list)  # after the patch, for the summary
     claimed: set[tuple[str, str, str]] = field(default_factory=set)  # (rule, status, transition) fixed
+    # Findings the patch introduces that only the admin can settle (Done's id unknown), each with a
+    # manual step: a patch otherwise never adds a finding (tests/test_patch_corpus.py).
+    deferred: set[tuple[str, str, str]] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:
@@ -92,28 +97,114 @@ def verify(
 
 
 def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -> Outcome:
-    source = load(path, data)
+    source = load(path, data)  # a broken file is the first thing to say
+    _refuse_managed(source, options)
+    warnings = bot.check_restriction(options, engine.config.catalogue)
     config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
     engine = replace(engine, config=config)
     plan = bot.plan(source, config.catalogue, options, bot.Allocator(source.workflow))
-    patched = splice.apply(data, bot.edits(source, plan.transitions))
+    edits = bot.edits(source, plan.transitions)
+    changes = plan.change_lines()
+    if edits:
+        edits, changes = _without_leading_blanks(source, edits, changes)
+    patched = splice.apply(data, edits)
     # The any-to-<bucket> findings this patch answers: a transition was added into the bucket's role.
     ctx = LintContext(workflow=source.workflow, catalogue=config.catalogue)
     added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
     rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
     before = engine.lint_workflow(source.workflow)
     claimed = {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}
-    findings = verify(source, patched, engine, claimed, before)
-    return Outcome(
-        path=path,
-        original=data,
-        patched=patched,
-        changes=plan.change_lines(),
-        manual=plan.manual,
-        notes=plan.served,
-        remaining=_shown(config, findings),
-        claimed=claimed,
-    )
+    outcome = Outcome(path=path, original=data, patched=patched, changes=changes, manual=list(plan.manual))
+    followed: set[tuple[str, str, str]] = set()  # findings the patch caused and fixed: gone when verified
+    if patched != data:
+        _follow_up(outcome, engine, options, {_key(f.rule, f.status, f.transition) for f in before}, followed)
+    findings = verify(source, outcome.patched, engine, claimed | followed, before)
+    ids = {p.spec.id for p in plan.transitions}
+    labels = {t.label for t in load(path, outcome.patched).workflow.transitions if t.id in ids} if ids else set()
+    outcome.deferred = {
+        _key(f.rule, f.status, f.transition)
+        for f in findings
+        if f.rule in _deferrable(options)
+        and f.transition in labels
+        and (f.rule != "bot-resolve-sets-done" or not f.fixable)
+    }
+    outcome.notes = [*warnings, *plan.served]
+    outcome.remaining = _shown(config, findings)
+    outcome.claimed = claimed
+    return outcome
+
+
+# The checks whose findings a bot patch can cause on transitions that were there (see _follow_up).
+_FOLLOW_UPS = {"reopen_clears_resolution"}
+
+
+def _deferrable(options: bot.BotOptions) -> set[str]:
+    """Findings on the patch's own transitions that the admin settles: bot-resolve-sets-done when no Done
+    id is known (a manual step says so, and the finding is not fixable), and bot-reopen-unassigns when
+    --keep-assignee asked for a reopen that keeps the assignee."""
+    return {"bot-resolve-sets-done"} | (set() if options.unassign_on_reopen else {"bot-reopen-unassigns"})
+
+
+# A leading run of blank lines before the XML declaration (Jira Cloud writes two).
+_LEADING_BLANKS = re.compile(rb"\A(?:\xef\xbb\xbf)?([ \t\r\n]+)<\?xml")
+
+
+def _without_leading_blanks(source: Source, edits: list[splice.Edit], changes: list[str]) -> tuple[list, list]:
+    """Also drop the blank lines before ``<?xml``: Data Center's importer and strict parsers reject them."""
+    match = _LEADING_BLANKS.match(source.data)
+    if match is None:
+        return edits, changes
+    drop = splice.Edit(match.start(1), match.end(1), b"")
+    if any(splice.overlaps(e, [drop]) for e in edits):
+        return edits, changes
+    note = "dropped the blank lines before <?xml (Data Center's importer and strict XML parsers reject them)"
+    return [drop, *edits], [*changes, note]
+
+
+def _follow_up(
+    outcome: Outcome,
+    engine: Engine,
+    options: bot.BotOptions,
+    before: set[tuple[str, str, str]],
+    followed: set[tuple[str, str, str]],
+) -> None:
+    """Fix what the patch's own change made necessary: a resolve that now sets a resolution makes
+    the transitions out of the resolved status need to clear it (reopen-clears-resolution). Each
+    fix is listed as a change; findings that were there before are left to `jwflint fix`."""
+    for _ in range(MAX_ROUNDS):
+        try:
+            current = load(outcome.path, outcome.patched)
+        except JwflintError as error:
+            raise VerificationError(
+                f"{outcome.path}: the patched workflow does not parse ({error}); nothing written"
+            ) from None
+        ctx, groups = fixable_problems(engine, current, unsafe=True)
+        taken: list[splice.Edit] = []
+        allocator = bot.Allocator(current.workflow)
+        for check_name, problems in groups.items():
+            if check_name not in _FOLLOW_UPS:
+                continue
+            new = [(r, p) for r, p in problems if _key(r.id, p.status, p.transition) not in before]
+            if not new:
+                continue
+            result = fixers.FIXERS[check_name](fixers.FixRequest(current, ctx, new, allocator, options))
+            outcome.manual.extend(step for step in result.manual if step not in outcome.manual)
+            if not result.edits or any(splice.overlaps(e, taken) for e in result.edits):
+                continue
+            taken.extend(result.edits)
+            outcome.changes.extend(result.changes)
+            followed.update(_key(rule.id, p.status, p.transition) for rule, p in result.fixed)
+        if not taken:
+            return
+        outcome.patched = splice.apply(current.data, taken)
+
+
+def _refuse_managed(source: Source, options: bot.BotOptions) -> None:
+    if not options.force and managed_description(source.workflow) is not None:
+        raise JwflintError(
+            f"{source.path}: Jira Software manages this workflow (\"Do not manually modify\"): it would overwrite "
+            "the changes; copy the workflow and patch the copy, or pass --force"
+        )
 
 
 # --- jwflint fix ----------------------------------------------------------------------------------
@@ -162,6 +253,7 @@ def fixable_problems(
 
 def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
     original = load(path, data)
+    _refuse_managed(original, options)
     outcome = Outcome(path=path, original=data, patched=data)
     claimed: set[tuple[str, str, str]] = set()
     current = original

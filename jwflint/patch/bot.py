@@ -14,10 +14,11 @@ from jwflint.core import jira
 from jwflint.core.errors import JwflintError
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import evaluate, restricts_to_bot
-from jwflint.lint.checks.coverage import entering, no_role_message, role_of
+from jwflint.lint.checks.coverage import entering, field_value, last_field_update, no_role_message, role_of
+from jwflint.lint.checks.resolution import how_it_sets_resolution, resolution_written
 from jwflint.model.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen
-from jwflint.model.workflow import GLOBAL, Status, Workflow
+from jwflint.model.workflow import GLOBAL, Status, Transition, Workflow
 from jwflint.patch import fragments, manual
 from jwflint.patch.fragments import ActionSpec, FunctionSpec
 from jwflint.patch.manual import ManualStep
@@ -44,6 +45,8 @@ class BotOptions:
     unassign_on_reopen: bool = True
     name_suffix: str = DEFAULT_SUFFIX
     buckets: tuple[str, ...] = BOT_BUCKETS
+    unrestricted: bool = False  # the admin accepts transitions every user sees on every status
+    force: bool = False  # patch even a workflow Jira Software manages
 
     def identity(self, catalogue: Catalogue) -> BotIdentity:
         """The command line's group/role/user when any is given, else the catalogue's bot.
@@ -60,6 +63,33 @@ class BotOptions:
 
     def target(self, bucket: str) -> str | None:
         return dict(self.targets).get(bucket)
+
+
+# Jira's seed project roles: people hold them, so a transition limited to one is not the bot's alone.
+SEED_ROLES = {"10000": "Users", "10001": "Developers", "10002": "Administrators"}
+
+
+def check_restriction(options: BotOptions, catalogue: Catalogue) -> list[str]:
+    """Refuse an unrestricted bot transition unless asked for; warnings about a weak restriction."""
+    identity = options.identity(catalogue)
+    if not (identity.configured or options.hide_from_users or options.unrestricted):
+        raise JwflintError(
+            "patch bot: no restriction for the bot's transitions (every user would see them on every status): "
+            "give --group, --role, --user or --api-only, set catalogue.bot, or pass --unrestricted"
+        )
+    warnings = []
+    role = (identity.role or "").strip()
+    if role in SEED_ROLES:
+        warnings.append(
+            f"warning: project role {role} is Jira's seed role {SEED_ROLES[role]!r}, which people hold: the "
+            "transitions are not the bot's alone; create a role for the bot (or use --group)"
+        )
+    if options.hide_from_users:
+        warnings.append(
+            "warning: --hide-from-users writes RemoteOnlyCondition, whose XML class name is unverified and which "
+            "Data Center core does not ship: on Data Center prefer --group or --role"
+        )
+    return warnings
 
 
 def _trimmed(value: str | None) -> str | None:
@@ -153,18 +183,98 @@ def find_status(workflow: Workflow, catalogue: Catalogue, spec: str) -> Status |
     return next((s for s in statuses if s.raw_id.strip() == text or str(s.step_id) == text), None)
 
 
-def bot_can_enter(ctx: LintContext, steps: frozenset[int]) -> str | None:
-    """The label of a transition the bot can use to enter ``steps`` from any status, or None."""
+def bot_candidates(ctx: LintContext, steps: frozenset[int]) -> list[Transition]:
+    """The transitions the bot would take into ``steps``: those restricted to it, else the global ones."""
     entries = entering(ctx.workflow, steps)
     bot = ctx.catalogue.bot
     candidates = []
     if bot.configured:
         candidates = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
-    candidates = candidates or [t for t in entries if t.kind == GLOBAL]
-    for transition in candidates:
-        if transition.conditions is None or evaluate(transition.conditions, ctx).ok:
-            return transition.label
-    return None
+    return candidates or [t for t in entries if t.kind == GLOBAL]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether the bot already has a way into a bucket, judged by every service-bot rule."""
+
+    served_by: str | None  # the transition that serves it
+    rejected: list[tuple[str, list[str]]]  # the candidates that fall short, and why
+
+    def note(self, bucket: str) -> str:
+        title = BUCKET_TITLES[bucket]
+        if self.served_by is not None:
+            return f"{title}: the bot can already use {self.served_by}"
+        label, reasons = self.rejected[0]
+        return f"{title}: {label} does not serve the bot ({'; '.join(reasons)}): added a dedicated bot transition"
+
+
+@dataclass(frozen=True)
+class Remedies:
+    """What a new bot transition would do better: shortcomings it would share do not count."""
+
+    restricts: bool  # it would carry a condition limiting it to the bot
+    screen_known: bool  # its screen is one the catalogue (or Jira's defaults) describes
+    sets_resolution: bool  # Done's id is known, or its known screen asks for Resolution
+    unassign: bool  # it would unassign on reopen
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, options: BotOptions, restriction: object) -> Remedies:
+        _, screen = resolve_screen(catalogue, options.screen)
+        resolves = resolution_id(catalogue, options.resolution) is not None
+        return cls(
+            restriction is not None,
+            screen is not None,
+            resolves or (screen is not None and screen.has_field(jira.FIELD_RESOLUTION)),
+            options.unassign_on_reopen,
+        )
+
+
+def judge(ctx: LintContext, steps: frozenset[int], bucket: str, remedies: Remedies) -> Judgement:
+    rejected = []
+    for transition in bot_candidates(ctx, steps):
+        reasons = shortcomings(ctx, transition, bucket, remedies)
+        if not reasons:
+            return Judgement(transition.label, rejected)
+        rejected.append((transition.label, reasons))
+    return Judgement(None, rejected)
+
+
+def shortcomings(ctx: LintContext, transition: Transition, bucket: str, remedies: Remedies) -> list[str]:
+    """Why the bot cannot rely on ``transition`` into ``bucket``: what the service-bot rules would report.
+
+    Empty when the transition passes bot-can-execute, bot-transition-restricted (with a bot identity),
+    and per bucket resolve-screen-has-assignee, resolve-sets-resolution and bot-resolve-sets-done
+    (Resolved) or bot-reopen-unassigns (Reopened). A fact only the admin has (Done's id unknown) is not
+    a shortcoming, nor is anything a new transition would share (``remedies``): it could not do better.
+    """
+    catalogue = ctx.catalogue
+    found: list[str] = []
+    if transition.conditions is not None:
+        found.extend(evaluate(transition.conditions, ctx).blockers)
+    if remedies.restricts and (
+        transition.conditions is None or not restricts_to_bot(transition.conditions, catalogue.bot)
+    ):
+        found.append("anyone can run it, not only the bot")
+    if bucket == RESOLVED:
+        screen = catalogue.screen(transition.screen)
+        if transition.screen is None:
+            found.append("it shows no screen, so the bot cannot set Assignee")
+        elif screen is None and remedies.screen_known:
+            found.append(f"its screen {transition.screen} is not in the catalogue, so Assignee cannot be verified")
+        elif screen is not None and not screen.has_field(jira.FIELD_ASSIGNEE):
+            found.append(f"its screen {transition.screen} lacks Assignee")
+        written = resolution_written(transition)
+        done = catalogue.resolution_id()
+        unset = written == "" or (written is None and how_it_sets_resolution(transition, catalogue) is None)
+        if unset and remedies.sets_resolution:
+            found.append("it sets no resolution")
+        elif done is not None and written != done:
+            found.append(f"it does not set Resolution to Done (id {done})")
+    elif bucket == REOPENED and remedies.unassign:
+        update = last_field_update(transition, jira.FIELD_ASSIGNEE)
+        if update is None or field_value(update[1]):
+            found.append("it does not unassign the issue")
+    return found
 
 
 def resolve_screen(catalogue: Catalogue, explicit: int | None) -> tuple[int, Screen | None]:
@@ -210,6 +320,7 @@ def plan(
     result = BotPlan([], [], [])
     identity = catalogue.bot
     restriction = fragments.restriction(identity.group, identity.role, options.hide_from_users)
+    remedies = Remedies.of(catalogue, options, restriction)
     for bucket in options.buckets:
         wanted = options.target(bucket)
         if wanted is not None:
@@ -223,10 +334,12 @@ def plan(
                 result.manual.append(manual.missing_status(bucket, None, no_role_message(bucket)))
                 continue
             target, steps = ctx.buckets.preferred(role.statuses, role.fallback or bucket), role.steps
-        served_by = bot_can_enter(ctx, steps) if only_missing else None
-        if served_by is not None:
-            result.served.append(f"{BUCKET_TITLES[bucket]}: the bot can already use {served_by}")
-            continue
+        if only_missing:
+            judgement = judge(ctx, steps, bucket, remedies)
+            if judgement.served_by is not None or judgement.rejected:
+                result.served.append(judgement.note(bucket))
+            if judgement.served_by is not None:
+                continue
         result.transitions.append(_transition(bucket, target, catalogue, options, restriction, allocator, result))
     if result.transitions:
         if identity.user and not (identity.group or identity.role):

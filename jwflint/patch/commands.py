@@ -127,8 +127,9 @@ def run_fix(
     lint_options: LintOptions,
     skip_non_workflow: bool = False,
     fail_on: str | None = None,
+    force: bool = False,
 ) -> int:
-    options = BotOptions()
+    options = BotOptions(force=force)
 
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
         return apply.fix(path, data, engine, unsafe, options)
@@ -209,6 +210,8 @@ def bot_options(kwargs: dict[str, Any]) -> BotOptions:
         role=role.strip() if role else None,
         user=_text("--user", kwargs.get("user")),
         hide_from_users=bool(kwargs.get("hide_from_users")),
+        unrestricted=bool(kwargs.get("unrestricted")),
+        force=bool(kwargs.get("force")),
         targets=targets,
         screen=kwargs.get("screen"),
         resolution=_text("--resolution", kwargs.get("resolution")),

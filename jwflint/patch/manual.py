@@ -106,9 +106,11 @@ def user_restriction(user: str) -> ManualStep:
 
 def remote_only_unverified() -> ManualStep:
     return ManualStep(
-        "After the import, open each bot transition's Conditions tab and check it shows 'Hide From User "
-        "Condition': the XML class com.atlassian.jira.workflow.condition.RemoteOnlyCondition is taken from Jira "
-        "Cloud's REST rule name and has not been seen in an export. If Jira dropped it, add the condition there."
+        "The class name com.atlassian.jira.workflow.condition.RemoteOnlyCondition (Hide From User) is "
+        "unverified: it is taken from Jira Cloud's REST rule name and has not been seen in an export, and Data "
+        "Center core does not ship it. After the import, open each bot transition's Conditions tab and check it "
+        "shows 'Hide From User Condition'; if Jira dropped it, add the condition there. On Data Center, restrict "
+        "the transitions to the bot's group or project role instead (--group / --role)."
     )
 
 

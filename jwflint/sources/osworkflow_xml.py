@@ -174,7 +174,9 @@ class _Builder:
                             )
         if action_id is None:
             self.problem(
-                "non-numeric-id", f"action {name!r} has id {raw_id!r}: Jira ids are integers", element,
+                "non-numeric-id",
+                f"action {name!r} has id {raw_id!r}: Jira ids are integers",
+                element,
                 transition=label,
             )
         elif action_id in self.actions_by_id:

@@ -433,4 +433,3 @@ def _offset_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return parse(path, read_bytes(path, max_bytes))
-

@@ -9,6 +9,7 @@ from jwflint.lint.checks import (
     coverage,
     graph_checks,
     hygiene,
+    managed,
     portability,
     post_functions,
     resolution,
@@ -27,6 +28,7 @@ _MODULES = (
     graph_checks,
     screens,
     hygiene,
+    managed,
     portability,
     config_checks,
 )

@@ -26,6 +26,7 @@ from jwflint.lint.checks.coverage import (
     field_value,
     last_field_update,
     role_of,
+    screen_problems,
     subject_of,
 )
 from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPENED, RESOLVED
@@ -205,6 +206,16 @@ def _subject(ctx: LintContext, found: BotTransitions, transition: Transition) ->
     return subject, f"{subject.text}, the bot's {found.role.title} transition ({found.how()}),"
 
 
+def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    """The transitions the bot resolves with show Assignee: those restricted to the bot when it has any
+    (people's own transitions need no Assignee for the bot), else the global ones, else every one."""
+    found = bot_transitions(ctx, args["bucket"])
+    transitions = found.transitions
+    if not found.restricted and not transitions:
+        transitions = entering_role(ctx, found.role)
+    return screen_problems(ctx, found.role, transitions)
+
+
 def bot_resolution_is_done(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     found = bot_transitions(ctx, args["bucket"])
     catalogue = ctx.catalogue
@@ -313,6 +324,14 @@ def bot_can_execute(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
 _BUCKETS = Arg("list", default=[RESOLVED, IN_PROGRESS, REOPENED], choices=BUCKETS)
 
 CHECKS = [
+    Check(
+        name="resolve_screen_has_fields",
+        scope=WORKFLOW,
+        function=resolve_screen_has_fields,
+        summary="The transitions the bot resolves with (restricted to it, else global, else every one into the "
+        "bucket) show a screen with Assignee and the configured required_resolution_fields.",
+        args={"bucket": Arg("str", default=RESOLVED, choices=BUCKETS)},
+    ),
     Check(
         name="bot_resolution_is_done",
         scope=WORKFLOW,

@@ -16,7 +16,7 @@ from lxml import etree
 from jwflint.core import jira
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
-from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, RESOLVED, ROLE_FALLBACK
+from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, REOPENED, RESOLVED, ROLE_FALLBACK, normalise_name
 from jwflint.model.catalogue import Screen
 from jwflint.model.workflow import GLOBAL, INITIAL, Function, Status, Transition, Workflow
 
@@ -317,12 +317,10 @@ def _has_field(ctx: LintContext, screen_id: int, screen: Screen, field_id: str) 
 # --- resolve-screen-has-assignee ---------------------------------------------------------------
 
 
-def resolve_screen_has_fields(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    role = role_of(ctx, args["bucket"])
-    entries = entering_role(ctx, role)
-    global_entries = [t for t in entries if t.kind == GLOBAL]
+def screen_problems(ctx: LintContext, role: Role, transitions: list[Transition]) -> Iterator[Problem]:
+    """resolve-screen-has-assignee's findings on ``transitions`` into ``role`` (the bot's, see checks.bot)."""
     wanted = ["assignee", *ctx.settings.get("required_resolution_fields", ())]
-    for transition in global_entries or entries:
+    for transition in transitions:
         subject = subject_of(ctx, transition, role)
         if transition.screen is None:
             yield subject.problem(
@@ -395,14 +393,6 @@ CHECKS = [
         fix_safe=False,
     ),
     Check(
-        name="resolve_screen_has_fields",
-        scope=WORKFLOW,
-        function=resolve_screen_has_fields,
-        summary="The transitions into a bucket that work from any status show a screen with Assignee "
-        "and the configured required_resolution_fields.",
-        args={"bucket": Arg("str", default=RESOLVED, choices=BUCKETS)},
-    ),
-    Check(
         name="sets_resolution",
         scope=WORKFLOW,
         function=sets_resolution,
@@ -410,3 +400,65 @@ CHECKS = [
         args={"bucket": Arg("str", default=RESOLVED, choices=BUCKETS)},
     ),
 ]
+
+
+# --- resolve-event / reopen-event ----------------------------------------------------------------
+
+
+def _fired_events(transition: Transition) -> list[str]:
+    return [
+        (f.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
+        for f in transition.post_functions
+        if f.class_name == jira.FIRE_ISSUE_EVENT
+    ]
+
+
+def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
+    """Transitions into the bucket's own statuses (no fallback) from outside them; for Reopened also
+    every transition named Reopen / Re-open, whatever status it leads into."""
+    members = ctx.buckets.members(bucket)
+    steps = frozenset(s.step_id for s in members if s.step_id is not None)
+    found = [t for t in ctx.workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
+    if bucket == REOPENED:
+        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and _is_reopen_name(t.name)]
+        found.extend(t for t in named if t not in found)
+    return found
+
+
+def _is_reopen_name(name: str) -> bool:
+    return normalise_name(name).startswith("reopen")
+
+
+def event_on_entry(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    bucket = args["bucket"]
+    wanted = [str(e) for e in args["events"]]
+    names = " or ".join(f"{e} ({jira.EVENT_NAMES.get(e, '?')})" for e in wanted)
+    for transition in _event_transitions(ctx, bucket):
+        fired = [e for e in _fired_events(transition) if e]
+        if not fired or any(e in wanted for e in fired):
+            continue  # no event at all is standard-post-functions' finding
+        event = fired[-1]
+        target = ctx.workflow.status_of_step(transition.target)
+        label = target.label if target else "?"
+        yield Problem(
+            f"{transition_text(transition)} into {label!r} fires event {event} "
+            f"({jira.EVENT_NAMES.get(event, 'a custom event')}), not {names}: bots and notification schemes "
+            f"listen for {names}; change the Fire Issue Event post-function's event",
+            transition.element,
+            status=label,
+            transition=transition.label,
+        )
+
+
+CHECKS.append(
+    Check(
+        name="event_on_entry",
+        scope=WORKFLOW,
+        function=event_on_entry,
+        summary="Transitions into a bucket's statuses fire one of the given events.",
+        args={
+            "bucket": _BUCKET_ARG,
+            "events": Arg("list", required=True, help="the event ids a transition into the bucket may fire"),
+        },
+    )
+)

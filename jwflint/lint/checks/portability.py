@@ -196,8 +196,23 @@ def instance_specific_reference(workflow: Any, args: dict[str, Any], ctx: LintCo
                 status=status.label,
                 values={"references": text},
             )
+    catalogue = ctx.catalogue
+    # The catalogue's bot group and role and its resolutions are the admin's declaration of the
+    # target instance: they exist there.
+    known = {
+        "group": {(catalogue.bot.group or "").strip()},
+        "project role": {(catalogue.bot.role or "").strip()},
+        "resolution": {str(v).strip() for v in catalogue.resolutions.values()},
+    }
     for transition in ctx.workflow.transitions:
         refs = _transition_references(transition)
+        for kind, values in known.items():
+            found = refs.get(kind)
+            if found:
+                for value in values & found.keys():
+                    del found[value]
+                if not found:
+                    del refs[kind]
         if refs:
             text = _describe(refs)
             label = transition.label

@@ -186,9 +186,7 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
     return _post_function_problems(transition, _INITIAL if initial else _OTHER)
 
 
-def _post_function_problems(
-    transition: Transition, kind: tuple[dict[str, int], tuple[str, ...]]
-) -> list[Problem]:
+def _post_function_problems(transition: Transition, kind: tuple[dict[str, int], tuple[str, ...]]) -> list[Problem]:
     """Every finding of standard-post-functions, from one pass over the post-functions."""
     weight, required = kind
     first: dict[str, Function] = {}  # the first occurrence of each built-in, in the order they run

@@ -159,6 +159,9 @@ def _holders(ctx: LintContext, facts: dict[Transition, _Facts]) -> dict[int, str
         bucket = ctx.buckets.bucket_of(status)
         if bucket == RESOLVED:
             holders[status.step_id] = ""  # guess_notes explains a guessed bucket
+        elif bucket is None and ctx.buckets.done_type(status):
+            # Canceled, Rejected, Won't Do …: done, so it keeps (and should get) a resolution.
+            holders[status.step_id] = f"{status.label!r} is a done-type status (terminal), so it holds a resolution"
         elif bucket is None:
             candidates.add(status.step_id)
     open_ways: dict[int, int] = {}  # per candidate: ways in that do not (yet) leave a resolution
@@ -352,7 +355,53 @@ def resolution_on_unresolved_status(
     )
 
 
+def done_without_resolution(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
+    """A transition into a done-type status (Canceled, Rejected …) that sets no resolution."""
+    target = ctx.workflow.status_of_step(transition.target)
+    if target is None or target.step_id is None or not ctx.buckets.done_type(target):
+        return ()
+    view = resolution_view(ctx)
+    fact = view.facts[transition]
+    if fact.sets:
+        return ()
+    if transition.kind not in (INITIAL, GLOBAL) and all(
+        s in view.holders and not fact.clears for s in transition.sources if s != target.step_id
+    ):
+        return ()  # a loop, or from statuses that hold a resolution already (Resolved -> Canceled)
+    if fact.unknown_screen is not None:
+        message = (
+            f"cannot verify transition {transition.label} into done-type {target.label!r} sets a resolution: "
+            f"describe screen {fact.unknown_screen} in catalogue.screens, or add an Update Issue Field "
+            "post-function that sets Resolution (e.g. Won't Do)"
+        )
+        severity: Severity | None = Severity.INFO
+    else:
+        message = (
+            f"transition {transition.label} leads into done-type {target.label!r} but sets no resolution, so issues "
+            "there count as unresolved for ever: add an Update Issue Field post-function that sets Resolution "
+            "(e.g. Won't Do), or a screen with Resolution"
+        )
+        severity = None
+    return (
+        Problem(
+            message,
+            transition.element,
+            status=target.label,
+            transition=transition.label,
+            severity=severity,
+            values={"target": target.label},
+        ),
+    )
+
+
 CHECKS = [
+    Check(
+        name="done_without_resolution",
+        scope=TRANSITION,
+        function=done_without_resolution,
+        summary="A transition into a done-type status (Canceled, Rejected, Won't Do …) sets a resolution.",
+        values=("target",),
+    ),
     Check(
         name="reopen_clears_resolution",
         scope=TRANSITION,
