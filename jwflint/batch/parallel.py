@@ -56,7 +56,13 @@ class DetachedResult(FileResult):
         from jwflint.batch.stats import workflow_stats
 
         workflow = result.workflow
-        detached = cls(path=result.path, findings=result.findings, failed=result.failed, skipped=result.skipped)
+        detached = cls(
+            path=result.path,
+            findings=result.findings,
+            failed=result.failed,
+            skipped=result.skipped,
+            schemes=result.schemes,
+        )
         detached.summary_data = result.summary()
         detached.stats = workflow_stats(workflow) if workflow is not None else None
         return detached

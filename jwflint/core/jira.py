@@ -126,6 +126,13 @@ PERMISSION_KEYS = (
     "EDIT_OWN_WORKLOGS", "DELETE_ALL_WORKLOGS", "DELETE_OWN_WORKLOGS", "VIEW_READONLY_WORKFLOW",
     "SERVICEDESK_AGENT",
 )
+# What a service-desk bot's account must hold in the project's permission scheme: the vendors' six
+# (Browse, Create, Comment, Edit, Transition, Attach) plus Assign and Resolve, to set Assignee and
+# Resolution while resolving.
+BOT_PERMISSIONS = (
+    "BROWSE_PROJECTS", "CREATE_ISSUES", "ADD_COMMENTS", "EDIT_ISSUES", "TRANSITION_ISSUES",
+    "CREATE_ATTACHMENTS", "ASSIGN_ISSUES", "RESOLVE_ISSUES",
+)
 # Legacy short names and display names ("resolve", "Resolve Issue"), matched by prefix in this
 # order as Jira's Permissions.getType does, mapped to the keys above.
 PERMISSION_PREFIXES = (

@@ -29,7 +29,7 @@ DOC_FIELDS = ("why", "bad", "good", "how_to_fix", "see")
 FIX_FIELDS = ("safe", "description")
 
 # Packs shipped with jwflint, in the order their rules are listed.
-BUNDLED_PACKS = ("structure", "service-bot", "jira")
+BUNDLED_PACKS = ("structure", "service-bot", "bot-account", "jira")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Suppressions from the config: hide accepted findings, keep them (with the reason) for SARIF,
 and report the stale ones as ``stale-suppression`` findings at the config's line.
 
-A suppression names a workflow (a glob over workflow names), a rule, and optionally a status and
-a transition. Subjects compare like Jira names (case and punctuation aside); a transition may be
-given as "Close Issue" or "Close Issue (id 2)".
+A suppression names a workflow (a glob over workflow names, or permission scheme names), a rule,
+and optionally a status, a transition or a permission key. Subjects compare like Jira names (case
+and punctuation aside); a transition may be given as "Close Issue" or "Close Issue (id 2)".
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def matches(suppression: Suppression, finding: Finding) -> bool:
         suppression.rule == finding.rule
         and subject_matches(suppression.status, finding.status)
         and subject_matches(suppression.transition, finding.transition)
+        and (suppression.permission is None or suppression.permission.strip().upper() == finding.permission)
         and workflow_matches(suppression, finding.workflow)
     )
 
