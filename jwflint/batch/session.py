@@ -68,13 +68,14 @@ def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
 def catalogue_scheme_results(engines: list[Engine]) -> list[FileResult]:
     """The bot-account rules over each catalogue's permission_schemes: once per run and catalogue
     file (not once per workflow), reported at the catalogue's lines as a file of their own."""
+    from jwflint.lint.checks.base import SCHEMES
     from jwflint.model.permissions import SchemeSet
 
     results: list[FileResult] = []
     seen: set[str] = set()
     for engine in engines:
         facts = engine.config.catalogue.permissions
-        if not facts.schemes or facts.source in seen:
+        if not facts.schemes or facts.source in seen or not any(r.check.scope == SCHEMES for r in engine.rules):
             continue
         seen.add(facts.source)
         findings = engine.lint_schemes(SchemeSet(facts.source, facts.schemes))

@@ -60,9 +60,7 @@ class Holder:
             return f"project role {ident} ({self.label})" if self.label else f"project role {ident}"
         if kind == USER:
             return f"user {ident!r}"
-        if kind in (USER_CUSTOM_FIELD, GROUP_CUSTOM_FIELD):
-            return f"{kind} {ident}" if ident else kind
-        return kind
+        return f"{kind} {ident}" if ident else kind
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ class SchemeProblem:
     """Something in a scheme that is not what Jira writes (a grant without a holder type, …)."""
 
     message: str
-    scheme: str  # the scheme's name, or "#2" for an entry that is no scheme at all
+    scheme: str  # the scheme's name; empty for an entry that is no scheme at all
     line: int
     column: int
     permission: str | None = None

@@ -77,8 +77,8 @@ def build(entries: list[Any], path: str, position: Position) -> SchemeSet:
         if not _is_scheme(entry):
             problems.append(
                 SchemeProblem(
-                    f"scheme {index + 1} is not a permission scheme (an object with a list of permissions)",
-                    f"#{index + 1}",
+                    f"entry {index + 1} of {PAGE_KEY} is not a permission scheme (an object with permissions)",
+                    "",
                     line,
                     column,
                 )
@@ -90,7 +90,9 @@ def build(entries: list[Any], path: str, position: Position) -> SchemeSet:
             built = _grant(grant, position)
             if isinstance(built, str):
                 key = scalar_text(grant.get("permission")) if isinstance(grant, dict) else None
-                problems.append(SchemeProblem(built, name, *position(grant), permission=key))
+                # Only objects have positions; a stray string or list is reported at its scheme.
+                at = position(grant) if isinstance(grant, dict) else (line, column)
+                problems.append(SchemeProblem(built, name, *at, permission=key))
             else:
                 grants.append(built)
         schemes.append(PermissionScheme(name, scalar_text(entry.get("id")), tuple(grants), path, line, column))

@@ -14,6 +14,7 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from jwflint.core import jira
@@ -187,7 +188,7 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
     lacking = bot_access.lacking(schemes, key, bot, facts)
     if not lacking:
         return True, f"the bot holds {key}"
-    where = ", ".join(f"{s.title()} (line {s.line} of {s.path})" for s in lacking)
+    where = ", ".join(f"{s.title()} (line {s.line} of {PurePath(s.path).name})" for s in lacking)
     return False, f"it needs permission {key}, which permission scheme {where} does not grant the bot"
 
 

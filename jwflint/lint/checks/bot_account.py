@@ -85,11 +85,12 @@ def bot_identity_known(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeCont
 
 def scheme_structure(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext) -> Iterator[Problem]:
     for problem in schemes.problems:
+        where = f"permission scheme {problem.scheme!r}: " if problem.scheme else ""
         yield Problem(
-            f"permission scheme {problem.scheme!r}: {problem.message}; it is left out of the checks",
+            f"{where}{problem.message}; it is left out of the checks",
             None,
             position=(problem.line, problem.column),
-            scheme=problem.scheme,
+            scheme=problem.scheme or None,
             permission=problem.permission,
         )
 
