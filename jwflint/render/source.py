@@ -46,6 +46,11 @@ def load(path: str, options: LintOptions | None = None, data: bytes | None = Non
 def _workflow(result: FileResult) -> Workflow:
     if result.workflow is not None:
         return result.workflow
+    if result.schemes is not None:
+        raise InputError(
+            f"{result.path}: cannot draw it: it is a permission scheme document, not a workflow "
+            "(check it with `jwflint lint`)"
+        )
     first = result.findings[0] if result.findings else None
     reason = f"{first.message} [{first.rule}]" if first else "not a workflow"
     where = f":{first.line}:{first.column}" if first and first.line else ""
