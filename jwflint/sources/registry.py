@@ -10,6 +10,7 @@ text whose first character is ``{`` or ``[`` is JSON, anything else is XML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +64,13 @@ class Reader:
     in_folder: Callable[[bytes], bool] | None = None
 
 
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+
+
 def _first_char(data: bytes) -> bytes:
-    body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
-    stripped = body.lstrip(b" \t\r\n")
-    return stripped[:1]
+    """The first character after a BOM and whitespace (without copying a large file)."""
+    end = _BLANKS.match(data, len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0).end()  # type: ignore[union-attr]
+    return data[end : end + 1]
 
 
 def _looks_json(data: bytes) -> bool:
