@@ -139,13 +139,18 @@ def test_stdin_is_detected_by_content() -> None:
     assert run.code == 1 and "[any-to-resolved]" in run.stdout, run.output
 
 
-def test_a_document_with_two_workflows_lints_each_by_name(tmp_path: Path) -> None:
+def _two_workflows(tmp_path: Path) -> Path:
     document = json.loads(OBEYA_JSON.read_text(encoding="utf-8"))
     second = json.loads(json.dumps(document["workflows"][0]))
     second["name"] = "Second workflow"
     document["workflows"].append(second)
     path = tmp_path / "two.json"
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return path
+
+
+def test_a_document_with_two_workflows_lints_each_by_name(tmp_path: Path) -> None:
+    path = _two_workflows(tmp_path)
     result = Engine.from_config(Config()).lint_path(str(path))
     assert [w.name for w in result.workflows] == ["OBEYA: Simple Workflow", "Second workflow"]
     by_workflow = {f.workflow for f in result.findings}
@@ -287,6 +292,16 @@ def test_render_draws_bundles_and_cloud_documents(tmp_path: Path, path: Path) ->
     out = tmp_path / "diagram.svg"
     assert invoke(["render", "-o", out, path]).code == 0
     assert out.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_render_draws_the_workflow_named(tmp_path: Path) -> None:
+    path = _two_workflows(tmp_path)
+    first = invoke(["render", "--format", "mermaid", path])
+    assert first.code == 0 and first.stdout.startswith("%% jwflint: OBEYA#58; Simple Workflow\n"), first.output
+    second = invoke(["render", "--format", "mermaid", "--workflow", "Second workflow", path])
+    assert second.code == 0 and second.stdout.startswith("%% jwflint: Second workflow\n"), second.output
+    missing = invoke(["render", "--format", "mermaid", "--workflow", "Nope", path])
+    assert missing.code == 2 and "no workflow named 'Nope'" in missing.output
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
