@@ -132,6 +132,17 @@ def test_folders_pick_up_workflow_json_and_bundles_only(tmp_path: Path) -> None:
     assert {Path(f["path"]).name for f in json.loads(run.stdout)["files"]} == {"bundle.jwb", "cloud.json", "export.xml"}
 
 
+def test_skip_non_workflow_skips_other_json_unread(tmp_path: Path) -> None:
+    tsconfig = tmp_path / "tsconfig.json"
+    tsconfig.write_text('{\n  // JSONC, not JSON\n  "compilerOptions": {}\n}\n', encoding="utf-8")
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text('{"statuses": {"10000": {"bucket": "resolved"}}}', encoding="utf-8")
+    run = invoke(["lint", "--skip-non-workflow", tsconfig, catalogue, OBEYA_JSON])
+    assert run.code == 1 and "tsconfig" not in run.stdout and "catalogue" not in run.stdout, run.output
+    assert "[any-to-resolved]" in run.stdout
+    assert invoke(["lint", tsconfig]).code == 2  # named without the flag, it is reported
+
+
 def test_stdin_is_detected_by_content() -> None:
     run = invoke(["lint", "-"], stdin=OBEYA_JSON.read_bytes())
     assert run.code == 1 and "[any-to-resolved]" in run.stdout, run.output

@@ -52,7 +52,11 @@ def _format_choices() -> list[str]:
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--max-size", help="Refuse files larger than this (default 20MB).")
-@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--skip-non-workflow",
+    is_flag=True,
+    help="Skip files that are not workflows (XML whose root is not <workflow>, JSON that is no Cloud workflow).",
+)
 @click.option(
     "--explain-buckets",
     is_flag=True,

@@ -172,6 +172,14 @@ def expand_paths(paths: list[str], kinds: tuple[str, ...] | None = None) -> list
     return result
 
 
+def looks_like_workflow(data: bytes) -> bool:
+    """Whether bytes read as a workflow are worth reading (``--skip-non-workflow`` skips the rest
+    unread): JSON only when it looks like a Cloud workflow document, as in a folder, so that a
+    tsconfig.json with comments is skipped rather than reported as broken JSON."""
+    reader = reader_for(data)
+    return reader.in_folder is None or reader.in_folder(data[:SNIFF_BYTES])
+
+
 def claims_file(path: Path, kinds: tuple[str, ...] | None = None) -> bool:
     """Whether a folder argument picks up this file: by suffix, then (for JSON) by a look inside."""
     suffix = path.suffix.lower()
