@@ -18,7 +18,7 @@ from jwflint.model.catalogue import BotIdentity, Catalogue, StatusInfo
 from jwflint.sources import registry
 from jwflint.sources.json_document import JSONSyntax, parse
 
-from .conftest import CORPUS, FIXTURES, SHARED
+from .conftest import CORPUS, FIXTURES, SHARED, corpus_files
 from .test_cli_lint import invoke
 from .test_hostile_input import only_finding
 
@@ -339,6 +339,18 @@ def test_bad_bundles_are_refused_with_exit_2(tmp_path: Path, data: bytes, words:
     path.write_bytes(data)
     match = only_finding(invoke(["lint", "--max-size", "1MB", path]), path, "bad-bundle")
     assert words in match["message"]
+
+
+@pytest.mark.parametrize("xml", corpus_files(), ids=lambda p: p.stem[:60])
+def test_bundles_made_from_corpus_exports_give_the_exports_findings(tmp_path: Path, xml: Path) -> None:
+    bundle = tmp_path / (xml.stem + ".jwb")
+    layout = b'{"statuses": [], "transitions": []}'
+    bundle.write_bytes(_zip([("workflow.xml", xml.read_bytes()), ("layout.v2.json", layout), ("notes.md", b"# notes")]))
+    engine = Engine.from_config(Config())
+    from_xml, from_jwb = engine.lint_path(str(xml)), engine.lint_path(str(bundle))
+    assert not from_jwb.failed and from_jwb.workflow is not None and from_jwb.workflow.format == "jwb"
+    keys = [(f.line, f.column, f.rule, f.message, f.status, f.transition, f.workflow) for f in from_xml.findings]
+    assert [(f.line, f.column, f.rule, f.message, f.status, f.transition, f.workflow) for f in from_jwb.findings] == keys
 
 
 def test_a_bundle_whose_workflow_xml_is_broken_reports_the_xml_position(tmp_path: Path) -> None:
