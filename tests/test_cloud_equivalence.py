@@ -74,7 +74,9 @@ def test_cloud_findings_golden(row: dict[str, str]) -> None:
     """Where each finding points in the JSON (the object of the transition, status or workflow)."""
     document = CLOUD / row["json"]
     result = Engine.from_config(with_catalogue(Config(), Catalogue())).lint_path(str(document))
-    actual = "".join(f"{f.line}:{f.column}: {f.rule} | {f.status or '-'} | {f.transition or '-'}\n" for f in result.findings)
+    actual = "".join(
+        f"{f.line}:{f.column}: {f.rule} | {f.status or '-'} | {f.transition or '-'}\n" for f in result.findings
+    )
     golden = document.with_suffix(".expected.txt")
     if os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1":
         golden.write_text(actual, encoding="utf-8")

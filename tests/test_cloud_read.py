@@ -349,8 +349,10 @@ def test_bundles_made_from_corpus_exports_give_the_exports_findings(tmp_path: Pa
     engine = Engine.from_config(Config())
     from_xml, from_jwb = engine.lint_path(str(xml)), engine.lint_path(str(bundle))
     assert not from_jwb.failed and from_jwb.workflow is not None and from_jwb.workflow.format == "jwb"
-    keys = [(f.line, f.column, f.rule, f.message, f.status, f.transition, f.workflow) for f in from_xml.findings]
-    assert [(f.line, f.column, f.rule, f.message, f.status, f.transition, f.workflow) for f in from_jwb.findings] == keys
+    def keys(findings: list) -> list[tuple]:
+        return [(f.line, f.column, f.rule, f.message, f.status, f.transition, f.workflow) for f in findings]
+
+    assert keys(from_jwb.findings) == keys(from_xml.findings)
 
 
 def test_a_bundle_whose_workflow_xml_is_broken_reports_the_xml_position(tmp_path: Path) -> None:
