@@ -360,3 +360,41 @@ def test_a_bundle_whose_workflow_xml_is_broken_reports_the_xml_position(tmp_path
     path.write_bytes(_zip([("workflow.xml", b"<workflow>\n  <steps>\n</workflow>")]))
     match = only_finding(invoke(["lint", path]), path, "xml-syntax")
     assert match["line"] == "3"
+
+
+# --- formats in rule packs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("formats", "expected"),
+    [("[cloud]", ("cloud",)), ("[jwb, xml]", ("xml", "jwb")), ("xml", ("xml",)), (None, ("xml", "jwb", "cloud"))],
+)
+def test_rule_packs_take_formats(tmp_path: Path, formats: str | None, expected: tuple[str, ...]) -> None:
+    from jwflint.lint.rules import load_pack
+
+    pack = tmp_path / "mine.yaml"
+    line = f"    formats: {formats}\n" if formats else ""
+    pack.write_text(f"rules:\n  - id: my-rule\n    summary: S.\n    check: dead_end_status\n{line}", encoding="utf-8")
+    assert load_pack(pack)[0].formats == expected
+
+
+@pytest.mark.parametrize(("formats", "words"), [("[json]", "unknown format 'json'"), ("[]", "non-empty list")])
+def test_rule_packs_refuse_unknown_formats(tmp_path: Path, formats: str, words: str) -> None:
+    from jwflint.core.errors import ConfigError
+    from jwflint.lint.rules import load_pack
+
+    pack = tmp_path / "mine.yaml"
+    rule = f"  - id: my-rule\n    summary: S.\n    check: dead_end_status\n    formats: {formats}\n"
+    pack.write_text("rules:\n" + rule, encoding="utf-8")
+    with pytest.raises(ConfigError, match=words):
+        load_pack(pack)
+
+
+def test_a_rule_limited_to_xml_does_not_run_on_cloud_json() -> None:
+    engine = Engine.from_config(Config())
+    engine.rules = [rule for rule in engine.rules if rule.id == "standard-post-functions"]
+    assert engine.rules[0].formats == ("xml", "jwb")
+    failing_xml = FIXTURES / "rules" / "standard-post-functions" / "fail_missing.xml"
+    assert {f.rule for f in engine.lint_path(str(failing_xml)).findings} == {"standard-post-functions"}  # on XML
+    # Cloud JSON lists no built-in post-functions: the rule would fail every transition, so it is not run
+    assert engine.lint_path(str(OBEYA_JSON)).findings == []
