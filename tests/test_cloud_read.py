@@ -118,6 +118,15 @@ def test_json_that_is_no_workflow_is_not_a_workflow(tmp_path: Path) -> None:
     assert "holds no Jira Cloud workflows" in match["message"]
 
 
+def test_the_removed_legacy_search_shape_says_what_to_fetch(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.json"
+    legacy = {"values": [{"id": {"name": "Old", "entityId": "a1"}, "transitions": [{"id": "1", "to": "1"}]}]}
+    path.write_text(json.dumps(legacy), encoding="utf-8")
+    match = only_finding(invoke(["lint", path]), path, "not-a-workflow")
+    assert "legacy GET /rest/api/3/workflow/search" in match["message"]
+    assert "workflows/search?expand=values.transitions" in match["message"]
+
+
 def test_folders_pick_up_workflow_json_and_bundles_only(tmp_path: Path) -> None:
     shutil.copy(OBEYA_JSON, tmp_path / "cloud.json")
     shutil.copy(OBEYA_JWB, tmp_path / "bundle.jwb")
@@ -167,6 +176,8 @@ def test_a_document_with_two_workflows_lints_each_by_name(tmp_path: Path) -> Non
     by_workflow = {f.workflow for f in result.findings}
     assert by_workflow == {"OBEYA: Simple Workflow", "Second workflow"}
     assert len(result.findings) == 2 * len(lint(OBEYA_JSON))
+    explained = invoke(["lint", "--explain-buckets", path]).stdout
+    assert "workflow 'OBEYA: Simple Workflow'" in explained and "workflow 'Second workflow'" in explained
 
 
 # --- model and vocabulary -------------------------------------------------------------------------

@@ -132,8 +132,9 @@ def lint(
         cache = engines.EngineCache(options)
         stream = sys.stderr if output is None and output_format != "text" else sys.stdout
         for result in run.results:
-            if result.workflow is not None:
-                stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
+            # every workflow of a Cloud document; parallel runs keep only the first one's model
+            for workflow in result.workflows or ([result.workflow] if result.workflow is not None else []):
+                stream.write(explain_text(Buckets(workflow, cache.config_for(result.path).catalogue)))
         stream.flush()
     report = make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
     from jwflint.output import formatter

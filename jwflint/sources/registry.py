@@ -103,6 +103,12 @@ def read_cloud_json(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
     except JSONSyntax as error:
         raise SourceError(error.rule, error.message, error.line, error.column) from None
     if cloud_json.workflow_entries(document.root) is None:
+        if cloud_json.is_legacy_search(document.root):
+            raise NotAWorkflow(
+                "this is the legacy GET /rest/api/3/workflow/search shape (removed in June 2026), which jwflint "
+                "does not read: fetch GET /rest/api/3/workflows/search?expand=values.transitions instead",
+                *document.position(document.root),
+            )
         raise NotAWorkflow(
             "this JSON holds no Jira Cloud workflows (a /rest/api/3/workflows/search page with values[], or a "
             "POST /rest/api/3/workflows response with workflows[]): not a workflow document",
