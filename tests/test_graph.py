@@ -1,4 +1,4 @@
-"""The workflow graph (jwflint/graph.py): edges by transition kind, outgoing, reachability, dead ends."""
+"""The workflow graph (jwflint/model/graph.py): edges by transition kind, outgoing, reachability, dead ends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The hardened reader (jwflint/xmlio.py): parser options, entity refusal, size limits, positions."""
+"""The hardened reader (jwflint/sources/xml_document.py): parser options, entity refusal, size limits, positions."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ ANY = "any"
 class WorkflowGraph:
     def __init__(self, workflow: Workflow) -> None:
         # The statuses, not the workflow: the workflow caches its graph, and a graph that pointed
-        # back would make a reference cycle that only the cyclic GC can free (see linter.gc_paused).
+        # back would make a reference cycle that only the cyclic GC can free (see jwflint.lint.engine.gc_paused).
         self._statuses = workflow.statuses
         self._steps = workflow.steps_by_id
         self._local_out: dict[int, list[tuple[Transition, int]]] = {}
