@@ -1,10 +1,10 @@
 """Golden tests for every bundled rule: fixtures/rules/<rule-id>/ holds failing and passing workflows.
 
-Layout of a rule's folder (a case is a workflow export, .xml, or a permission scheme document,
-.json):
-  fail*.xml|json       must produce at least one finding of the rule
+Layout of a rule's folder (a case is a .xml export, a Cloud workflow .json, a permission scheme
+.json or a .jwb bundle):
+  fail*.xml|json|jwb   must produce at least one finding of the rule
   fail*.expected.txt   the rule's findings, one per line: ``line:col: severity message``
-  pass*.xml|json       must produce no finding of the rule
+  pass*.xml|json|jwb   must produce no finding of the rule
   config.yaml          optional jwflint config (catalogue, bot identity …) used for every case
   <case>.config.yaml   optional config for one case instead (pass.config.yaml for pass.json)
 
@@ -27,7 +27,11 @@ from .conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
 UPDATE = os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1"
-CASE_SUFFIXES = (".xml", ".json")
+CASE_SUFFIXES = (".xml", ".json", ".jwb")
+
+
+def _files(folder: Path, prefix: str) -> list[Path]:
+    return sorted(p for p in folder.glob(prefix + "*") if p.suffix in CASE_SUFFIXES) if folder.is_dir() else []
 
 
 def _bundled_rules() -> list:
@@ -38,9 +42,8 @@ def _cases() -> list[tuple[str, Path]]:
     cases = []
     if RULE_FIXTURES.is_dir():
         for folder in sorted(p for p in RULE_FIXTURES.iterdir() if p.is_dir()):
-            for case in sorted(p for p in folder.iterdir() if p.suffix in CASE_SUFFIXES):
-                if case.name.startswith(("fail", "pass")):
-                    cases.append((folder.name, case))
+            for case in [*_files(folder, "fail"), *_files(folder, "pass")]:
+                cases.append((folder.name, case))
     return cases
 
 
@@ -80,9 +83,7 @@ def test_every_bundled_rule_has_failing_and_passing_fixtures() -> None:
     missing = []
     for rule in _bundled_rules():
         folder = RULE_FIXTURES / rule.id
-        cases = [p for p in folder.iterdir() if p.suffix in CASE_SUFFIXES] if folder.is_dir() else []
-        fails = [p for p in cases if p.name.startswith("fail")]
-        passes = [p for p in cases if p.name.startswith("pass")]
+        fails, passes = _files(folder, "fail"), _files(folder, "pass")
         if not fails or not passes:
             missing.append(f"{rule.id} (fail: {len(fails)}, pass: {len(passes)})")
     assert not missing, "rules without fixtures in fixtures/rules/<id>/: " + ", ".join(missing)

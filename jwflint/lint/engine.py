@@ -17,29 +17,35 @@ from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
 from jwflint.model.permissions import PermissionScheme, SchemeSet
 from jwflint.model.workflow import Workflow
-from jwflint.sources import osworkflow_xml, permission_scheme
+from jwflint.sources import permission_scheme, registry
 from jwflint.sources.files import read_bytes
-from jwflint.sources.xml_document import XMLSyntax, parse, written_name
 
 
 @dataclass
 class FileResult:
     path: str
     findings: list[Finding]
-    workflow: Workflow | None = None
+    workflow: Workflow | None = None  # the first (or only) workflow of the file
     failed: bool = False  # the input could not be linted: exit code 2
     skipped: bool = False  # not a workflow, and the caller asked to skip those
+    # Every workflow of the file: a Cloud JSON document may hold several (each linted on its own,
+    # its findings named by its workflow); XML exports and bundles hold one.
+    workflows: list[Workflow] = field(default_factory=list)
     schemes: tuple[PermissionScheme, ...] | None = None  # a permission scheme document's schemes
 
     def summary(self) -> dict[str, object]:
-        workflow = self.workflow
-        kinds = Counter(t.kind for t in workflow.transitions) if workflow else Counter()
+        """The JSON report's entry for the file; a Cloud document holding several workflows sums
+        their statuses and transitions and lists their names under ``workflows``."""
+        workflows = self.workflows or ([self.workflow] if self.workflow else [])
+        kinds = Counter(t.kind for workflow in workflows for t in workflow.transitions)
         summary: dict[str, object] = {
             "path": self.path,
-            "workflow": workflow.name if workflow else None,
-            "statuses": len(workflow.statuses) if workflow else 0,
+            "workflow": workflows[0].name if workflows else None,
+            "statuses": sum(len(workflow.statuses) for workflow in workflows),
             "transitions": {kind: kinds.get(kind, 0) for kind in model_module.TRANSITION_KINDS},
         }
+        if len(workflows) > 1:
+            summary["workflows"] = [workflow.name for workflow in workflows]
         if self.schemes is not None:
             summary["permission_schemes"] = [scheme.name for scheme in self.schemes]
         return summary
@@ -129,28 +135,23 @@ class Engine:
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
-        if permission_scheme.looks_like(data):
+        if registry.reader_for(data).kind == permission_scheme.KIND:
             return self._lint_scheme_document(path, data)
+        if self.skip_non_workflow and not registry.looks_like_workflow(data):
+            return FileResult(path, [], skipped=True)
         try:
-            document = parse(path, data)
-        except XMLSyntax as error:
-            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
-        root = document.root
-        if root.tag != "workflow":
+            workflows = registry.read(path, data, self.config.max_file_size)
+        except registry.NotAWorkflow as error:
             if self.skip_non_workflow:
                 return FileResult(path, [], skipped=True)
-            line, column = document.position(root)
-            return self._failure(
-                path,
-                InputFailure(
-                    "not-a-workflow",
-                    f"the root element is <{written_name(root)}>, not <workflow>: not a Jira workflow export",
-                    line,
-                    column,
-                ),
-            )
-        workflow = osworkflow_xml.build(document)
-        return FileResult(path, self.lint_workflow(workflow), workflow=workflow)
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        except registry.SourceError as error:
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        findings: list[Finding] = []
+        for workflow in workflows:
+            findings.extend(self.lint_workflow(workflow))
+        first = workflows[0] if workflows else None
+        return FileResult(path, sort_findings(findings), workflow=first, workflows=workflows)
 
     def _lint_scheme_document(self, path: str, data: bytes) -> FileResult:
         try:
@@ -225,8 +226,11 @@ class Engine:
         )
         ignored = self.config.ignored_for(workflow.path) if self.config.per_path_ignores else set()
         findings: list[Finding] = []
+        source_format = workflow.format
         for rule in self.rules:
             if ignored and (rule.id in ignored or rule.pack in ignored):
+                continue
+            if source_format not in rule.formats:
                 continue
             check, args = rule.check.function, rule.args
             # The hot loop: every transition-scoped rule runs once per transition.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import IO
 
 from jwflint.core.errors import InputError
@@ -11,37 +10,6 @@ from jwflint.core.errors import InputError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN_NAME = "-"
 PATCHED_SUFFIX = ".patched.xml"  # what `fix` and `patch` write beside an input by default
-
-
-SNIFF_BYTES = 1024 * 1024  # how much of a folder's .json file is read to decide whether to lint it
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become their ``*.xml`` files and the ``*.json`` files that are
-    permission scheme documents, recursively, in sorted order."""
-    result: list[str] = []
-    for path in paths:
-        candidate = Path(path)
-        if path != "-" and candidate.is_dir():
-            result.extend(str(p) for p in sorted(candidate.rglob("*")) if p.is_file() and _lints(p))
-        else:
-            result.append(path)
-    return result
-
-
-def _lints(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix == ".xml":
-        return True
-    if suffix != ".json":
-        return False
-    from jwflint.sources import permission_scheme
-
-    try:
-        with open(path, "rb") as handle:
-            return permission_scheme.looks_like(handle.read(SNIFF_BYTES))
-    except OSError:
-        return True  # let the reader say why it cannot be read
 
 
 def size_text(size: int) -> str:
