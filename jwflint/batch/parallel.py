@@ -49,6 +49,7 @@ class DetachedResult(FileResult):
     """
 
     summary_data: dict[str, object]
+    names_data: list[str]
     stats: WorkflowStats | None
 
     @classmethod
@@ -64,11 +65,15 @@ class DetachedResult(FileResult):
             schemes=result.schemes,
         )
         detached.summary_data = result.summary()
+        detached.names_data = result.names()
         detached.stats = workflow_stats(workflow) if workflow is not None else None
         return detached
 
     def summary(self) -> dict[str, object]:
         return dict(self.summary_data)
+
+    def names(self) -> list[str]:
+        return list(self.names_data)
 
 
 # --- worker side --------------------------------------------------------------------------------

@@ -33,6 +33,14 @@ class FileResult:
     workflows: list[Workflow] = field(default_factory=list)
     schemes: tuple[PermissionScheme, ...] | None = None  # a permission scheme document's schemes
 
+    def names(self) -> list[str]:
+        """What suppressions and baselines name the file's findings by: its workflows, or its
+        permission schemes, or (when it could not be read) the name taken from the file."""
+        if self.schemes is not None:
+            return [scheme.name for scheme in self.schemes]
+        workflows = self.workflows or ([self.workflow] if self.workflow else [])
+        return [workflow.name for workflow in workflows] or [model_module.workflow_name(self.path)]
+
     def summary(self) -> dict[str, object]:
         """The JSON report's entry for the file; a Cloud document holding several workflows sums
         their statuses and transitions and lists their names under ``workflows``."""

@@ -23,7 +23,6 @@ from jwflint.core.resources import rules_dir
 from jwflint.lint.checks.config_checks import CONFIG, SuppressionUse
 from jwflint.lint.rules import Rule, load_pack
 from jwflint.model.buckets import normalise_name
-from jwflint.model.workflow import workflow_name
 
 if TYPE_CHECKING:
     from jwflint.lint.engine import Engine, FileResult
@@ -99,9 +98,13 @@ def apply(results: list[FileResult], engine_for: Callable[[str], Engine]) -> Out
         if config.path not in uses:
             uses[config.path] = [SuppressionUse(s) for s in config.suppressions]
             configs[config.path] = config
-        name = result.workflow.name if result.workflow is not None else workflow_name(result.path)
+        names = result.names()
         ran = _rules_run(engine, result.path)
-        here = [u for u in uses[config.path] if u.suppression.rule in ran and workflow_matches(u.suppression, name)]
+        here = [
+            u
+            for u in uses[config.path]
+            if u.suppression.rule in ran and any(workflow_matches(u.suppression, n) for n in names)
+        ]
         if not here:
             continue
         for use in here:
