@@ -83,14 +83,16 @@ def test_text_lines_and_summary() -> None:
     run = invoke(["lint", "--select", "dangling-step-reference", DANGLING])
     assert run.code == 1
     lines = run.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     match = FINDING.match(lines[0])
     assert match is not None
     assert match["file"] == str(DANGLING)
     where = (match["line"], match["column"], match["severity"], match["rule"])
     assert where == ("35", "13", "error", "dangling-step-reference")
-    assert "Start Progress (id 11) leads to step 7" in match["message"]
-    assert lines[1] == "1 file(s) linted: 1 error(s), 0 warning(s), 0 info"
+    # The first line says what is wrong; what to do goes on an indented help: line below it.
+    assert match["message"] == "transition Start Progress (id 11) leads to step 7, which does not exist"
+    assert lines[1] == "  help: point it at an existing step id"
+    assert lines[2] == "1 file(s) linted: 1 error(s), 0 warning(s), 0 info"
     assert run.stderr == ""
 
 
@@ -103,7 +105,7 @@ def test_text_is_sorted_by_file_then_line_whatever_the_argument_order() -> None:
     lines = run.stdout.splitlines()
     assert SUMMARY.match(lines[-1]), lines[-1]
     assert lines[-1].startswith(f"{len(files)} file(s) linted")
-    matches = [FINDING.match(line) for line in lines[:-1]]
+    matches = [FINDING.match(line) for line in lines[:-1] if not line.startswith(("  help: ", "  note: "))]
     assert all(matches), [line for line, m in zip(lines, matches, strict=False) if not m][:3]
     keys = [(m["file"], int(m["line"]), int(m["column"])) for m in matches if m]
     assert keys == sorted(keys)
@@ -148,14 +150,24 @@ def test_fail_on_never_still_exits_2_on_bad_input(tmp_path: Path) -> None:
     assert invoke(["lint", "--fail-on", "never", empty]).code == 2
 
 
-def test_quiet_prints_errors_only_and_no_summary() -> None:
+def test_quiet_prints_every_finding_and_no_summary() -> None:
+    """-q as ruff's: the findings, nothing else; it never hides a finding whatever its severity."""
     select = ["--select", "leading-whitespace", "--select", "dangling-step-reference"]
     run = invoke(["lint", "-q", *select, CLOUD, DANGLING])
     assert run.code == 1
-    assert [m["rule"] for m in run.findings()] == ["dangling-step-reference"]
-    assert len(run.stdout.splitlines()) == 1
-    quiet_clean = invoke(["lint", "--quiet", "--select", "leading-whitespace", CLOUD])
+    assert sorted(m["rule"] for m in run.findings()) == ["dangling-step-reference", "leading-whitespace"]
+    assert not SUMMARY.match(run.stdout.splitlines()[-1])
+    quiet_clean = invoke(["lint", "--quiet", "--select", "leading-whitespace", GOOD])
     assert (quiet_clean.code, quiet_clean.stdout) == (0, "")
+
+
+def test_quiet_never_hides_the_finding_that_fails_the_run(tmp_path: Path) -> None:
+    config = tmp_path / "warn.yaml"
+    config.write_text("severity:\n  leading-whitespace: warning\n", encoding="utf-8")
+    args = ["lint", "-q", "--select", "leading-whitespace", "--config", config, "--fail-on", "warning", CLOUD]
+    run = invoke(args)
+    assert run.code == 1
+    assert [(m["severity"], m["rule"]) for m in run.findings()] == [("warning", "leading-whitespace")]
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
@@ -170,8 +182,17 @@ def test_output_file_holds_exactly_what_stdout_would(tmp_path: Path, output_form
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # atomic write left nothing
 
 
+def test_output_into_a_missing_folder_creates_it(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "today" / "r.json"
+    run = invoke(["lint", "--format", "json", "--output", target, "--fail-on", "never", GOOD])
+    assert run.code == 0, run.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))["files"][0]["path"] == str(GOOD)
+
+
 def test_output_to_an_unwritable_place_is_one_line_exit_2(tmp_path: Path) -> None:
-    run = invoke(["lint", "--output", tmp_path / "missing-dir" / "r.txt", GOOD])
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    run = invoke(["lint", "--output", blocker / "r.txt", GOOD])  # its "folder" is a file
     assert run.code == 2
     assert run.stderr.count("\n") == 1 and "cannot write" in run.stderr
     assert "Traceback" not in run.output

@@ -284,7 +284,7 @@ CONFIG_ERRORS = [
         "colour: red\n",
         "{p}:1: unknown key 'colour' (expected one of: packs, profile, select, ignore, severity, fail_on, "
         "per_path_ignores, required_resolution_fields, required_bot_permissions, max_file_size, catalogue, "
-        "suppressions)",
+        "suppressions, bot_workflows, exclude)",
     ),
     (
         "bad-severity",
@@ -562,16 +562,16 @@ def test_missing_config_file_is_one_line(tmp_path: Path) -> None:
 # --- the documented example -------------------------------------------------------------------------
 
 
-def test_readme_configuration_example_is_valid() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Configuration", 1)[1]
+def test_documented_configuration_example_is_valid() -> None:
+    section = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
-    assert block is not None, "README's Configuration section has no ```yaml example"
+    assert block is not None, "docs/configuration.md has no ```yaml example"
     path = str(REPO / ".jwflint.yaml")
     config = parse_config(load_yaml(block.group(1), path), path)
     check_rule_references(config, [*load_rules(Config()), *config_rules()])
     assert config.suppressions and config.catalogue.bot.configured and config.catalogue.screens[10601].fields
     assert config.catalogue.statuses and config.catalogue.resolutions and config.severity
+    assert config.bot_workflows == ("IT Service*", "helpdesk/*.xml") and config.exclude
 
 
 def test_config_rules_ship_with_the_bundled_packs() -> None:

@@ -79,10 +79,13 @@ def test_exactly_ten_of_a_kind_needs_no_overflow() -> None:
     assert "more findings not shown" not in text
 
 
-def test_quiet_keeps_errors_only_and_drops_the_summary() -> None:
+def test_quiet_keeps_every_finding_and_drops_the_summary() -> None:
     findings = [finding(1), finding(2, Severity.WARNING)]
     text = github.render(Report(results=[], findings=findings, quiet=True))
-    assert text == "::error file=w/a.xml,line=1,col=5,title=jwflint [rule-error]::m 1\n"
+    assert text == (
+        "::error file=w/a.xml,line=1,col=5,title=jwflint [rule-error]::m 1\n"
+        "::warning file=w/a.xml,line=2,col=5,title=jwflint [rule-warning]::m 2\n"
+    )
 
 
 def test_lint_format_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

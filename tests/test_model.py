@@ -1,4 +1,5 @@
-"""The workflow model (jwflint/model/workflow.py, read by jwflint/sources/osworkflow_xml.py): ids, transitions by kind, references and recorded problems."""
+"""The workflow model (jwflint/model/workflow.py, read by jwflint/sources/osworkflow_xml.py): ids,
+transitions by kind, references and recorded problems."""
 
 from __future__ import annotations
 

@@ -42,9 +42,10 @@ def _classes(element: etree._Element, tag: str) -> list[str]:
 
 
 def test_classic_default_gets_three_restricted_global_transitions(classic: Path) -> None:
-    result = invoke("patch", "bot", str(classic), "--group", "service-bots", "--role", "10002", "--hide-from-users")
-    assert result.exit_code == 0, result.output
     patched = classic.with_name("classic.patched.xml")
+    args = ("--group", "service-bots", "--role", "10002", "--hide-from-users", "-o", str(patched))
+    result = invoke("patch", "bot", str(classic), *args)
+    assert result.exit_code == 0, result.output
     root = etree.fromstring(patched.read_bytes())
     section = root.find("global-actions")
     assert [child.tag for child in root if isinstance(child.tag, str)][1:4] == [
@@ -88,9 +89,12 @@ def test_classic_default_gets_three_restricted_global_transitions(classic: Path)
     assert f"wrote {patched}" in result.stdout
 
 
-def test_diff_shows_only_added_lines(classic: Path) -> None:
-    result = invoke("patch", "bot", str(classic), "--diff", "--resolution", "10000")
+@pytest.mark.parametrize("flags", [("--diff",), ()], ids=["diff", "default"])
+def test_diff_shows_only_added_lines(classic: Path, flags: tuple[str, ...]) -> None:
+    """Without -o or --write, patch bot prints the diff (as `ruff format --diff`) and writes nothing."""
+    result = invoke("patch", "bot", str(classic), *flags, "--resolution", "10000")
     assert result.exit_code == 0
+    assert sorted(p.name for p in classic.parent.iterdir()) == ["classic.xml"]
     lines = result.stdout.splitlines()
     assert lines[0].startswith("--- a/") and lines[1].startswith("+++ b/")
     body = [line for line in lines[2:] if not line.startswith("@@")]
@@ -301,11 +305,26 @@ def test_fix_applies_safe_fixes_only_unless_asked(tmp_path: Path) -> None:
     path = tmp_path / "w.xml"
     shutil.copyfile(source, path)
     safe = invoke("fix", str(path), "--write")
-    assert safe.exit_code == 0, safe.output
+    assert safe.exit_code == 1, safe.output  # errors remain that only unsafe fixes repair
     assert "reordered" in safe.stdout and "added transition" not in safe.stdout
-    assert "fixable with --unsafe-fixes" in safe.stdout
+    assert "fixed 2 finding(s); 5 remain (2 fixable with --unsafe-fixes)" in safe.stdout
     unsafe = invoke("fix", str(path), "--unsafe-fixes", "--diff")
-    assert unsafe.exit_code == 0 and "+    <action id=" in unsafe.stdout
+    assert unsafe.exit_code == 1 and "+    <action id=" in unsafe.stdout
+
+
+def test_fix_exits_1_only_when_findings_at_or_above_fail_on_remain(tmp_path: Path) -> None:
+    """As `ruff check --fix`: remaining findings at or above --fail-on (default error) fail the run."""
+    path = tmp_path / "w.xml"
+    shutil.copyfile(FIXTURES / "patch" / "fix_safe" / "input.xml", path)
+    assert invoke("fix", str(path), "--diff", "--fail-on", "never").exit_code == 0
+    assert invoke("fix", str(path), "--diff").exit_code == 1
+    clean = tmp_path / "clean.xml"
+    shutil.copyfile(FIXTURES / "demo" / "service_desk.xml", clean)
+    config = tmp_path / "c.yaml"
+    config.write_text("select: [standard-post-functions]\n", encoding="utf-8")
+    done = invoke("fix", str(clean), "--diff", "--config", str(config))
+    assert done.exit_code == 0, done.output  # nothing at error level remains
+    assert invoke("fix", str(clean), "--diff", "--config", str(config), "--fail-on", "info").exit_code == 0
 
 
 def test_fix_folders_skip_earlier_outputs_and_non_workflows(tmp_path: Path) -> None:
@@ -313,7 +332,7 @@ def test_fix_folders_skip_earlier_outputs_and_non_workflows(tmp_path: Path) -> N
     shutil.copyfile(CLASSIC, tmp_path / "a.patched.xml")
     (tmp_path / "pom.xml").write_bytes(b"<project/>")
     assert invoke("fix", str(tmp_path)).exit_code == 2  # pom.xml is not a workflow
-    result = invoke("fix", str(tmp_path), "--skip-non-workflow", "--unsafe-fixes")
+    result = invoke("fix", str(tmp_path), "--skip-non-workflow", "--unsafe-fixes", "--fail-on", "never")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.patched.xml", "a.xml", "pom.xml"]
     assert b"Start Progress (bot)" in (tmp_path / "a.patched.xml").read_bytes()

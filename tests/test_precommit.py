@@ -323,9 +323,8 @@ def test_action_steps_write_sarif_and_annotate(tmp_path: Path) -> None:
     assert "[any-to-resolved]" in lint.stdout and "pom.xml" not in lint.stdout
 
 
-def test_readme_ci_commands_run_as_written(tmp_path: Path) -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Using jwflint in a workflow repository", 1)[1].split("\n## ", 1)[0]
+def test_ci_doc_commands_run_as_written(tmp_path: Path) -> None:
+    section = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
     commands = re.findall(r"^\s*(?:run: |- )(jwflint lint .*)$", section, re.MULTILINE)
     assert len(commands) >= 4, commands  # GitHub (SARIF, annotations) and GitLab (JSON, log)
     repo, env = _ci_repo(tmp_path)
@@ -335,3 +334,52 @@ def test_readme_ci_commands_run_as_written(tmp_path: Path) -> None:
         assert result.returncode == (0 if "--fail-on never" in command else 1), (command, result.stderr)
     assert json.loads((repo / "jwflint.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     assert json.loads((repo / "jwflint.json").read_text(encoding="utf-8"))["summary"]["error"] == 1
+
+
+# --- the README's install snippet, as written -----------------------------------------------------
+
+
+def readme_precommit_snippet() -> str:
+    """The README's .pre-commit-config.yaml block, exactly as a newcomer would copy it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    (snippet,) = [block for block in blocks if block.startswith("repos:")]
+    return snippet
+
+
+def test_readme_precommit_snippet_runs_as_written(hook_env: dict[str, str], tmp_path: Path) -> None:
+    """The newcomer's first hour: the README's hook as written (only ``repo:`` points at this clone;
+    ``rev:`` stays the README's tag), a config that ``init --bot-workflows`` wrote, a repository of
+    mixed exports, and findings about the bot's workflows only."""
+    import yaml
+
+    snippet = readme_precommit_snippet()
+    rev = yaml.safe_load(snippet)["repos"][0]["rev"]
+    verify = ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"]
+    if subprocess.run(verify, cwd=REPO, capture_output=True).returncode != 0:
+        pytest.skip(f"this clone lacks the README's rev {rev} (git fetch --tags)")
+    config, count = re.subn(r"(?m)^(\s*- repo: )\S+", lambda m: m.group(1) + str(REPO), snippet)
+    assert count == 1
+    repo = WorkflowRepo(tmp_path / "repo", hook_env)
+    repo.write(".pre-commit-config.yaml", config.encode())
+    repo.write("workflows/desk/service_desk.xml", service_desk_workflow(any_to_resolved=False))
+    repo.write("workflows/dev/epics.xml", service_desk_workflow(any_to_resolved=False))  # no bot here
+    repo.write("pom.xml", NOT_A_WORKFLOW)
+    repo.env = dict(hook_env, PYTHONPATH=str(REPO))
+    init = repo.run(sys.executable, "-m", "jwflint", "init", "workflows/", "--bot-workflows", "service_desk")
+    assert init.returncode == 0, init.stderr
+    repo.write(".jwflint.yaml", (repo.path / ".jwflint.yaml").read_bytes())
+
+    blocked = repo.pre_commit("run", "--all-files")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert "workflows/desk/service_desk.xml:" in output and "error [any-to-resolved]" in output
+    assert "pom.xml" not in output
+    # epics.xml is outside bot_workflows: no service-bot finding, nothing that fails the commit
+    # (the jira pack's hygiene notes still cover every workflow).
+    epics = [line for line in output.splitlines() if line.startswith("workflows/dev/epics.xml:")]
+    assert all(" info [" in line and "[any-to-" not in line and "[resolve-" not in line for line in epics), epics
+    assert "fixable with `jwflint fix --unsafe-fixes`" in output  # safe and unsafe fixes counted apart
+    repo.write("workflows/desk/service_desk.xml", service_desk_workflow(any_to_resolved=True))
+    passed = repo.pre_commit("run", "--all-files")
+    assert passed.returncode == 0, passed.stdout + passed.stderr

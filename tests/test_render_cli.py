@@ -206,7 +206,8 @@ def test_patch_bot_render_draws_what_the_patch_added(tmp_path: Path) -> None:
     picture = tmp_path / "patch.svg"
     run = invoke(["patch", "bot", workflow, "--render", picture])
     assert run.code == 0, run.stderr
-    assert (tmp_path / "service_desk.patched.xml").is_file()
+    assert run.stdout.startswith("--- a/")  # no -o/--write: the patch is printed as a diff
+    assert not (tmp_path / "service_desk.patched.xml").exists()
     root = etree.fromstring(picture.read_bytes())
     added = [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "edge" and _stroke(g) == "#00875a"]
     assert {"Resolve (bot)", "Reopen (bot)"} <= {t.text for g in added for t in g.iter(f"{SVG_NS}text")}

@@ -101,7 +101,7 @@ def test_report_dom_in_chromium(demo_report: Path) -> None:
     rows = select(section, "table.findings tbody tr.finding")
     assert rows  # the demo workflow lacks the bot's global transitions
     headers = [th.text_content() for th in select(section, "table.findings thead th")]
-    assert headers == ["Severity", "Rule", "Line", "Subject", "Message", "Fix hint"]
+    assert headers == ["Severity", "Rule", "Line", "Subject", "Message"]  # each rule's hint once, below
     rules = {select(row, "td.rule")[0].text_content() for row in rows}
     assert {"any-to-resolved", "any-to-in-progress", "any-to-reopened"} <= rules
     for row in rows:
@@ -188,3 +188,101 @@ def test_lint_format_html_colours_statuses_from_the_catalogue_given(tmp_path: Pa
     # Without --catalogue nothing maps it, and the report says no such thing.
     run = invoke(["lint", workflow, "--format", "html", "-o", out])
     assert "catalogue: status id 10026" not in out.read_text(encoding="utf-8")
+
+
+# --- issue 16: grouped hints, filters, and the before/after hand-off ---------------------------
+
+
+def test_report_groups_repeated_hints_and_filters_by_severity_and_rule(demo_report: Path) -> None:
+    tree = lxml_html.fromstring(demo_report.read_text(encoding="utf-8"))
+    rows = select(tree, "table.findings tbody tr.finding")
+    rules = [row.get("data-rule") for row in rows]
+    assert rules.count("instance-specific-reference") == 8
+    hints = select(tree, "dl.hints dt")
+    assert [dt.text_content() for dt in hints].count("instance-specific-reference (8 findings)") == 1
+    assert len(hints) == len(set(rules))  # one hint per rule, however many findings share it
+    assert all(select(row, "td.rule a")[0].get("href").startswith("#fix-1-") for row in rows)
+    assert {row.get("data-severity") for row in rows} == {"error", "info"}
+    assert [i.get("id") for i in select(tree, "#filters input")] == ["sev-info", "sev-warning", "sev-error"]
+    rule_inputs = {i.get("id") for i in tree.xpath("//input[@name='rule']")}
+    assert rule_inputs == {"rule-all", *(f"rule-{rule}" for rule in set(rules))}
+    css = "".join(style.text_content() for style in tree.iter("style"))
+    assert "body:has(#sev-error:checked) tr.sev-warning { display: none; }" in css
+    assert 'body:has(#rule-any-to-resolved:checked) tr.finding:not([data-rule="any-to-resolved"])' in css
+    help_lines = [span.text_content() for span in select(tree, "td.message span.help")]
+    assert any(line.startswith("help: add a global transition") for line in help_lines)
+
+
+def test_report_filters_hide_rows_in_chromium(demo_report: Path, tmp_path: Path) -> None:
+    """The CSS-only filters, as Chromium applies them (the probe page adds a script; the report has none)."""
+    page = demo_report.read_text(encoding="utf-8")
+    probe_script = (
+        "<script>document.querySelectorAll('tr.finding').forEach(function (row) {"
+        "row.setAttribute('data-shown', getComputedStyle(row).display !== 'none'); });</script></body>"
+    )
+
+    def shown(checked: str) -> list[tuple[str, str]]:
+        text = page.replace(" checked>", ">").replace(f'id="{checked}">', f'id="{checked}" checked>')
+        text = text.replace('id="rule-all">', 'id="rule-all" checked>') if checked.startswith("sev") else text
+        text = text.replace('id="sev-info">', 'id="sev-info" checked>') if checked.startswith("rule") else text
+        probe = tmp_path / f"{checked}.html"
+        probe.write_text(text.replace("</body>", probe_script), encoding="utf-8")
+        rows = select(dump_dom(probe), "tr.finding")
+        return [(row.get("data-severity"), row.get("data-rule")) for row in rows if row.get("data-shown") == "true"]
+
+    everything = shown("sev-info")
+    assert {severity for severity, _ in everything} == {"error", "info"}
+    errors = shown("sev-error")
+    assert errors and {severity for severity, _ in errors} == {"error"}
+    assert len(errors) == sum(1 for severity, _ in everything if severity == "error")
+    assert {rule for _, rule in shown("rule-any-to-resolved")} == {"any-to-resolved"}
+
+
+def _node_boxes(svg: str) -> dict[str, str]:
+    """Graphviz node id -> its drawn shape's points, from an inline SVG."""
+    tree = lxml_html.fromstring(f"<div>{svg}</div>")
+    boxes = {}
+    for group in tree.xpath("//g[contains(@class, 'node')]"):
+        title = group.xpath("./title")[0].text_content()
+        shape = group.xpath(".//path/@d | .//polygon/@points | .//ellipse/@cx")
+        boxes[title] = shape[0] if shape else ""
+    return boxes
+
+
+@needs_dot
+def test_patch_report_keeps_every_status_in_place_and_lists_the_manual_steps(tmp_path: Path) -> None:
+    workflow = tmp_path / "service_desk.xml"
+    workflow.write_bytes(DEMO.read_bytes())
+    report = tmp_path / "patch.html"
+    run = invoke(["patch", "bot", workflow, "-o", tmp_path / "patched.xml", "--render", report])
+    assert run.code == 0, run.stderr
+    tree = lxml_html.fromstring(report.read_text(encoding="utf-8"))
+    before, after = (lxml_html.tostring(svg, encoding="unicode") for svg in select(tree, ".pair svg"))
+    before_boxes, after_boxes = _node_boxes(before), _node_boxes(after)
+    statuses = [node for node in before_boxes if node.startswith("s")]
+    assert len(statuses) >= 8 and all(before_boxes[node] for node in statuses)
+    # Every status in the same place in both pictures (Graphviz leaves hidden nodes out of the SVG).
+    assert {node: after_boxes[node] for node in before_boxes} == before_boxes
+    # Added edges: green in the after picture, not drawn before.
+    green = "#00875a"
+    after_tree = lxml_html.fromstring(f"<div>{after}</div>")
+    added = {t.text_content() for g in after_tree.xpath("//g[contains(@class,'edge')]")
+             if any(green in (p.get("stroke") or "").lower() for p in g.xpath(".//path"))
+             for t in g.xpath(".//text")}  # fmt: skip
+    assert {"Resolve (bot)", "Reopen (bot)"} <= added
+    assert "Resolve (bot)" not in {t.text_content() for t in lxml_html.fromstring(f"<div>{before}</div>").iter("text")}
+    # The manual steps Jira still needs are part of the hand-off.
+    steps = select(tree, "ol.manual li")
+    assert steps and any("Assignee" in li.text_content() for li in steps)
+    assert "Manual steps (" in tree.text_content()
+
+
+def test_removed_and_finding_have_different_marks() -> None:
+    from jwflint.render import palette
+    from jwflint.render.dot import edge_attrs
+    from jwflint.render.scene import REMOVED, Edge
+
+    removed = edge_attrs(Edge("e1", "s1", "s2", "Cancel", "step", change=REMOVED))
+    flagged = edge_attrs(Edge("e2", "s1", "s2", "Cancel", "step", flagged=True))
+    assert removed["color"] == palette.REMOVED != flagged["color"] == palette.FINDING
+    assert removed["style"] == "dotted" and "style" not in flagged

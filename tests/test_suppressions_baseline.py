@@ -95,7 +95,7 @@ def test_suppressed_findings_leave_text_and_json(repo: Path) -> None:
         "  - workflow: IT*\n    rule: dangling-step-reference\n    transition: Escalate\n"
         "    reason: Escalation goes to another project's workflow\n",
     )
-    run = invoke(["lint", IT])
+    run = invoke(["lint", "--format", "concise", IT])  # one line per finding, hints included
     assert run.stdout.splitlines() == [
         IT_FINDINGS[1],
         IT_FINDINGS[2],
@@ -114,7 +114,7 @@ def test_stale_suppression_is_a_warning_at_the_config_line(repo: Path) -> None:
         "  - workflow: IT Support\n    rule: dangling-step-reference\n    transition: Close\n"
         "    reason: renamed long ago\n",
     )
-    run = invoke(["lint", IT, HR])
+    run = invoke(["lint", "--format", "concise", IT, HR])
     assert run.stdout.splitlines() == [
         ".jwflint.yaml:7:5: warning [stale-suppression] suppression of dangling-step-reference for workflow "
         "'IT Support' transition 'Close' matched no finding in the 1 linted workflow it names: remove it, or "
@@ -223,7 +223,7 @@ def test_new_findings_show_and_counts_are_per_key(repo: Path) -> None:
     invoke(["lint", "--write-baseline", "baseline.json", IT])
     (repo / "copy").mkdir()
     shutil.copy(repo / IT, repo / "copy" / IT)  # the same workflow again: every key now occurs twice
-    run = invoke(["lint", "--baseline", "baseline.json", IT, "copy"])
+    run = invoke(["lint", "--format", "concise", "--baseline", "baseline.json", IT, "copy"])
     assert run.code == 1
     assert run.stdout.splitlines() == [
         *[f"copy/{line}" for line in IT_FINDINGS],

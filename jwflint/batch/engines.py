@@ -10,6 +10,7 @@ from jwflint.core.errors import ConfigError
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import check_rule_references
 from jwflint.lint.suppressions import config_rules, reject_config_checks
+from jwflint.sources.files import glob_matches
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class LintOptions:
     baseline: str | None = None  # hide the findings this baseline file accepts
     write_baseline: str | None = None  # record the current findings as the baseline, then accept them
     jobs: int = 1  # worker processes (jwflint.batch.parallel); 1 lints in this process
+    exclude: tuple[str, ...] = ()  # --exclude: globs skipped when walking folders, besides the config's
+
+    def excluded(self, path: str, config: Config) -> bool:
+        return glob_matches(path, self.exclude) or config.excludes(path)
 
 
 class EngineCache:

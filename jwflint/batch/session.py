@@ -45,7 +45,7 @@ class LintRun:
 def lint_paths(paths: list[str], options: LintOptions) -> LintRun:
     cache = EngineCache(options)
     acceptance = Acceptance(options.baseline, options.write_baseline)
-    files = expand_paths(paths)
+    files = expand_paths(paths, skip=lambda path: options.excluded(path, cache.config_for(path)))
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
     from jwflint.batch import parallel

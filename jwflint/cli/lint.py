@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jwflint.cli.main import cli, use_color
+from jwflint.cli.main import COLOR_CHOICES, cli, use_color
 from jwflint.core import exitcodes
 from jwflint.core.findings import Severity
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from jwflint.output import Report
 
 FAIL_ON = ("error", "warning", "info", "never")
-STATS_FORMATS = ("text", "json")  # the reports jwflint.batch.stats.attach can extend
+STATS_FORMATS = ("text", "json")
+COLORED_FORMATS = ("text", "concise")  # the reports jwflint.batch.stats.attach can extend
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 
@@ -44,7 +45,21 @@ def _format_choices() -> list[str]:
     default=None,
     help="Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only, without the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, without the summary (as ruff's -q).")
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text output (FORCE_COLOR forces it; NO_COLOR always turns it off).",
+)
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files and folders matching GLOB when walking folders (repeatable; adds to the config's exclude).",
+)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), help="Catalogue file (YAML/JSON).")
 @click.option("--profile", type=click.Choice(["service-bot", "jira"]), help="Run one rule pack only.")
@@ -83,6 +98,9 @@ def lint(
     output: str | None,
     fail_on: str | None,
     quiet: bool,
+    color: str,
+    statistics: bool,
+    exclude: Sequence[str],
     config_path: str | None,
     catalogue_path: str | None,
     profile: str | None,
@@ -105,6 +123,8 @@ def lint(
     from jwflint.core.files import write_output
     from jwflint.output import make_report
 
+    if statistics and output_format not in (*COLORED_FORMATS, "json"):
+        raise click.UsageError("--statistics works with --format text, concise or json")
     if show_stats and output_format not in STATS_FORMATS:
         raise click.UsageError(f"--stats works with --format {' or '.join(STATS_FORMATS)}")
     # Workers send back findings and summaries, not workflow trees; these outputs need the trees.
@@ -122,6 +142,7 @@ def lint(
         jobs=job_count,
         baseline=baseline,
         write_baseline=write_baseline,
+        exclude=tuple(exclude),
     )
     run = session.lint_paths(list(paths), options)
     if run.accepted.written is not None:
@@ -136,16 +157,31 @@ def lint(
             for workflow in result.workflows or ([result.workflow] if result.workflow is not None else []):
                 stream.write(explain_text(Buckets(workflow, cache.config_for(result.path).catalogue)))
         stream.flush()
-    report = make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
+    colored = use_color(sys.stdout, output, color) and output_format in COLORED_FORMATS
+    report = make_report(run, quiet=quiet, color=colored)
     from jwflint.output import formatter
 
     text = formatter(output_format)(report)
+    if statistics:
+        text = _statistics(report, output_format)
     if show_stats:
         from jwflint.batch import stats
 
         text = stats.attach(text, output_format, stats.collect(run.results))
     write_output(text, output)
     sys.exit(_exit_code(run, report, fail_on))
+
+
+def _statistics(report: Report, output_format: str) -> str:
+    """--statistics: counts per rule in place of the findings (a JSON list with --format json)."""
+    from jwflint.output import text as text_format
+
+    if output_format == "json":
+        import json
+
+        return json.dumps(text_format.statistics_rows(report), indent=2) + "\n"
+    table = text_format.statistics(report)
+    return table if report.quiet else table + text_format.summary_line(report) + "\n"
 
 
 def _exit_code(run: LintRun, report: Report, fail_on: str | None) -> int:

@@ -62,8 +62,17 @@ def cli(debug: bool) -> None:
     """Lint, patch and draw exported Jira workflows."""
 
 
-def use_color(stream: Any, output: str | None) -> bool:
-    if output is not None or "NO_COLOR" in os.environ:
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def use_color(stream: Any, output: str | None, choice: str = "auto") -> bool:
+    """``--color``: NO_COLOR (any value) always wins; then always/never; then FORCE_COLOR (non-empty,
+    as CI logs set it); auto colours a terminal only, never a file written with -o."""
+    if "NO_COLOR" in os.environ or choice == "never":
+        return False
+    if choice == "always" or os.environ.get("FORCE_COLOR"):
+        return True
+    if output is not None:
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
 

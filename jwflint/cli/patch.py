@@ -15,7 +15,9 @@ def _patch_output_options(function: Any) -> Any:
     """--diff, -o, --write and --manual-steps, shared by `fix` and `patch bot`."""
     for option in reversed(
         [
-            click.option("--diff", is_flag=True, help="Print a unified diff to stdout instead of writing a file."),
+            click.option(
+                "--diff", is_flag=True, help="Print a unified diff to stdout (patch bot's default without -o/--write)."
+            ),
             click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the patched workflow to FILE."),
             click.option("--write", is_flag=True, help="Replace the input in place (atomically, mode kept)."),
             click.option(
@@ -45,6 +47,12 @@ def _patch_output_options(function: Any) -> Any:
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("error", "warning", "info", "never")),
+    default=None,
+    help="Exit 1 when findings at or above this remain after fixing (default: error, or the config's fail_on).",
+)
 @_patch_output_options
 def fix(
     paths: Sequence[str],
@@ -52,13 +60,17 @@ def fix(
     select: Sequence[str],
     ignore: Sequence[str],
     skip_non_workflow: bool,
+    fail_on: str | None,
     **kwargs: Any,
 ) -> None:
-    """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml)."""
+    """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml).
+
+    Exits 1 when findings at or above --fail-on remain after fixing, as `ruff check --fix` does.
+    """
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow))
+    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on))
 
 
 @cli.group()
@@ -87,8 +99,16 @@ def patch() -> None:
 )
 @_patch_output_options
 def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
-    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs."""
+    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs.
+
+    Without -o or --write it prints the patch as a unified diff (as `ruff format --diff` does), so
+    a run never leaves a NAME.patched.xml beside the input for the next `jwflint lint` to pick up;
+    from stdin (-) it prints the patched workflow, as a filter.
+    """
     from jwflint.patch import commands
+
+    if not (kwargs.get("output") or kwargs.get("write")) and workflow != "-":
+        kwargs["diff"] = True
 
     destination, options = commands.cli_settings(kwargs)
     sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))

@@ -17,7 +17,8 @@ from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
 from jwflint.model.catalogue import Catalogue
-from jwflint.sources.files import DEFAULT_MAX_BYTES
+from jwflint.model.workflow import workflow_name
+from jwflint.sources.files import DEFAULT_MAX_BYTES, glob_matches
 
 __all__ = [
     "Config",
@@ -48,7 +49,10 @@ CONFIG_KEYS = (
     "max_file_size",
     "catalogue",
     "suppressions",
+    "bot_workflows",
+    "exclude",
 )
+BOT_PACK = "service-bot"
 SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "permission", "reason")
 
 
@@ -97,6 +101,14 @@ class Config:
     catalogue: Catalogue = field(default_factory=Catalogue)
     suppressions: tuple[Suppression, ...] = ()
     rule_refs: tuple[RuleRef, ...] = ()
+    # Globs over paths (relative to the config's folder) and workflow names: the service-bot pack
+    # runs only on these. Empty: it runs on every workflow.
+    bot_workflows: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # globs skipped when a folder is walked
+
+    def scoped(self) -> bool:
+        """Whether some rules run on only part of the workflows (per_path_ignores, bot_workflows)."""
+        return bool(self.per_path_ignores or self.bot_workflows)
 
     @property
     def base_dir(self) -> Path:
@@ -108,15 +120,33 @@ class Config:
         Patterns match the path relative to the config's folder (POSIX slashes), or the file name.
         """
         ignored: set[str] = set()
-        try:
-            relative = Path(file_path).resolve().relative_to(self.base_dir.resolve()).as_posix()
-        except ValueError:
-            relative = Path(file_path).as_posix()
+        relative = self.relative(file_path)
         name = Path(file_path).name
         for pattern, rules in self.per_path_ignores:
             if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(name, pattern):
                 ignored.update(rules)
+        if self.bot_workflows and not self.bot_uses(file_path):
+            ignored.add(BOT_PACK)
         return ignored
+
+    def relative(self, file_path: str) -> str:
+        try:
+            return Path(file_path).resolve().relative_to(self.base_dir.resolve()).as_posix()
+        except ValueError:
+            return Path(file_path).as_posix()
+
+    def bot_uses(self, file_path: str) -> bool:
+        """Whether ``bot_workflows`` names the file: by path, file name or workflow name (case aside)."""
+        candidates = (self.relative(file_path), Path(file_path).name, workflow_name(file_path))
+        return any(
+            fnmatch.fnmatch(candidate.lower(), pattern.lower())
+            for pattern in self.bot_workflows
+            for candidate in candidates
+        )
+
+    def excludes(self, file_path: str) -> bool:
+        """Whether ``exclude`` names the file or one of its folders (relative to the config's folder)."""
+        return bool(self.exclude) and glob_matches(self.relative(file_path), self.exclude)
 
 
 def find_config(start: Path) -> Path | None:
@@ -207,6 +237,8 @@ def parse_config(data: Any, path: str) -> Config:
         catalogue=catalogue,
         suppressions=_suppressions(data, path, refs),
         rule_refs=tuple(refs),
+        bot_workflows=strings("bot_workflows"),
+        exclude=strings("exclude"),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,12 +50,19 @@ class Inventory:
     """What the starter catalogue lists: statuses by Jira status id, screens by id, in first-seen order."""
 
     sources: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # workflow names, as bot_workflows globs match them
     statuses: dict[str, StatusEntry] = field(default_factory=dict)
     screens: dict[int, ScreenEntry] = field(default_factory=dict)
     unmapped_steps: list[str] = field(default_factory=list)  # steps without jira.status.id
 
+    @property
+    def unplaced(self) -> list[StatusEntry]:
+        """Statuses no bucket rule could place (neither Jira's default ids nor their names)."""
+        return [entry for entry in self.statuses.values() if entry.bucket is None]
+
     def add(self, workflow: Workflow) -> None:
         self.sources.append(workflow.path)
+        self.names.append(workflow.name)
         buckets = Buckets(workflow, Catalogue())
         for status in workflow.statuses:
             if not status.status_id:
@@ -142,7 +150,7 @@ def _listing(items: list[str], limit: int = MAX_USERS_LISTED) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def render(inventory: Inventory, base: Path | None = None) -> str:
+def render(inventory: Inventory, base: Path | None = None, bot_workflows: tuple[str, ...] = ()) -> str:
     """The config text; source paths are shown relative to ``base`` (the config's folder) when below it."""
     lines = ["# jwflint configuration, written by `jwflint init`."]
     if inventory.sources:
@@ -156,6 +164,8 @@ def render(inventory: Inventory, base: Path | None = None) -> str:
         "# profile: service-bot  # run one bundled pack only: service-bot or jira",
         "# Lowest severity that makes `jwflint lint` fail: error, warning, info or never.",
         "fail_on: error",
+        "",
+        *_bot_scope_lines(inventory, bot_workflows),
         "",
         "# Facts about your Jira instance that a workflow export does not carry.",
         "catalogue:",
@@ -178,6 +188,17 @@ def render(inventory: Inventory, base: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _bot_scope_lines(inventory: Inventory, bot_workflows: tuple[str, ...]) -> list[str]:
+    lines = [
+        "# The workflows the service-desk bot uses: globs over paths (relative to this file) and workflow",
+        "# names. The service-bot rules run on these only; without the key they run on every workflow.",
+    ]
+    if bot_workflows:
+        return [*lines, f"bot_workflows: [{', '.join(scalar(glob) for glob in bot_workflows)}]"]
+    read = _listing(sorted(set(inventory.names)), 6) or "none"
+    return [*lines, comment(f"# bot_workflows: []  # the workflows read: {read}")]
+
+
 def _status_lines(inventory: Inventory) -> list[str]:
     lines = [
         f"  # Jira status id -> name and bucket ({', '.join(BUCKETS)}; null leaves it to jwflint's guess).",
@@ -187,7 +208,8 @@ def _status_lines(inventory: Inventory) -> list[str]:
         return [*lines, "  statuses: {}"]
     lines.append("  statuses:")
     for entry in sorted(inventory.statuses.values(), key=_id_order):
-        why = f"guessed from {entry.reason}" if entry.bucket else f"no guess: {entry.reason}"
+        unplaced = f"TODO pick a bucket, no rule could place it: {entry.reason}"
+        why = f"guessed from {entry.reason}" if entry.bucket else unplaced
         notes = [why, f"in {_listing(entry.used_in)}"]
         if entry.other_names:
             notes.append(f"also named {_listing(entry.other_names)}")
@@ -228,8 +250,16 @@ def _screen_lines(inventory: Inventory) -> list[str]:
     return lines
 
 
-def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = False) -> tuple[Path, Inventory]:
-    """Write the starter config; refuses to replace an existing file unless ``force``."""
+def write_starter(
+    paths: list[str],
+    target: str = CONFIG_NAME,
+    force: bool = False,
+    bot_workflows: tuple[str, ...] | Callable[[Inventory], tuple[str, ...]] = (),
+) -> tuple[Path, Inventory]:
+    """Write the starter config; refuses to replace an existing file unless ``force``.
+
+    ``bot_workflows`` is the bot's scope, or a function that asks for it once the workflows are read.
+    """
     from jwflint.config.settings import load_config
     from jwflint.core.files import write_atomic
 
@@ -241,9 +271,11 @@ def write_starter(paths: list[str], target: str = CONFIG_NAME, force: bool = Fal
     inventory = Inventory()
     for workflow in load_workflows(paths):
         inventory.add(workflow)
+    scope = bot_workflows(inventory) if callable(bot_workflows) else bot_workflows
     umask = os.umask(0)
     os.umask(umask)
     # A config is committed and shared: the usual 0644, not the private mode of a temporary file.
-    write_atomic(destination, render(inventory, destination.parent).encode("utf-8"), mode=0o666 & ~umask)
+    text = render(inventory, destination.parent, scope)
+    write_atomic(destination, text.encode("utf-8"), mode=0o666 & ~umask)
     load_config(destination)  # what we wrote must load: a failure here is a bug, not the user's
     return destination, inventory

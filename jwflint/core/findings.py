@@ -45,6 +45,7 @@ class Finding:
     workflow: str = ""  # the workflow's name; for a permission scheme, the scheme's name
     permission: str | None = None  # the permission key a finding about a permission scheme concerns
     hint: str = field(default="", compare=False)
+    note: str = field(default="", compare=False)  # the message's closing "(...)": why a status got its role
     suppression: str = field(default="", compare=False)  # why it is accepted (config reason or baseline); SARIF only
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -56,6 +57,53 @@ class Finding:
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
+
+    def parts(self) -> MessageParts:
+        """The message as text output shows it: what is wrong, what to do, and the guess note."""
+        text = " ".join(self.message.splitlines())  # a message quoting raw XML text stays one line
+        note = " ".join(self.note.splitlines())
+        if note and text.endswith(f" ({note})"):
+            text = text[: -len(note) - 3]
+        else:
+            note = ""
+        headline, help_text = split_help(text)
+        return MessageParts(headline, help_text, note)
+
+
+@dataclass(frozen=True)
+class MessageParts:
+    headline: str
+    help: str
+    note: str
+
+
+_OPENERS = {"(": ")", "[": "]", "<": ">", "{": "}"}
+_QUOTES = "'\""
+
+
+def split_help(message: str) -> tuple[str, str]:
+    """Split ``what is wrong: what to do`` at its first ": " outside quotes and brackets.
+
+    Names in messages are quoted (``'Waiting: customer'``) and may hold a colon; a quote opens
+    only after a space or bracket, so the apostrophe in "Jira's" does not.
+    """
+    closing: list[str] = []
+    for index, char in enumerate(message):
+        if closing and char == closing[-1] and (char not in _QUOTES or _ends_word(message, index)):
+            closing.pop()
+        elif closing and closing[-1] in _QUOTES:
+            continue
+        elif char in _OPENERS:
+            closing.append(_OPENERS[char])
+        elif char in _QUOTES and (index == 0 or message[index - 1] in " ([{,="):
+            closing.append(char)
+        elif char == ":" and not closing and message[index + 1 : index + 2] == " ":
+            return message[:index], message[index + 2 :]
+    return message, ""
+
+
+def _ends_word(message: str, index: int) -> bool:
+    return index + 1 == len(message) or not message[index + 1].isalnum()
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -232,7 +232,7 @@ class Engine:
             catalogue=self.config.catalogue,
             settings={"required_resolution_fields": self.config.required_resolution_fields},
         )
-        ignored = self.config.ignored_for(workflow.path) if self.config.per_path_ignores else set()
+        ignored = self.config.ignored_for(workflow.path) if self.config.scoped() else set()
         findings: list[Finding] = []
         source_format = workflow.format
         for rule in self.rules:
@@ -262,6 +262,7 @@ class Engine:
             fixable=problem.fixable and rule.fixable,
             workflow=workflow.name,
             hint=problem.hint or rule.docs.get("how_to_fix", ""),
+            note=problem.note,
         )
 
 

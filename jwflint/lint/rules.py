@@ -6,6 +6,7 @@ the field, so a typo never surfaces halfway through a run.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import string
@@ -61,13 +62,13 @@ class Rule:
         return self.fix is not None
 
     def message_for(self, problem: Problem) -> str:
-        """The rule's message template filled with the problem's values, or the check's own message."""
-        if self.message is None:
-            return problem.message
-        try:
-            return self.message.format(message=problem.message, **problem.values)
-        except (KeyError, IndexError, ValueError):
-            return problem.message
+        """The rule's message template filled with the problem's values (or the check's own message),
+        then the problem's note in parentheses."""
+        text = problem.message
+        if self.message is not None:
+            with contextlib.suppress(KeyError, IndexError, ValueError):  # a bad template: the check's text
+                text = self.message.format(message=problem.message, **problem.values)
+        return f"{text} ({problem.note})" if problem.note else text
 
 
 def bundled_pack_paths() -> list[Path]:

@@ -124,7 +124,7 @@ def apply(results: list[FileResult], engine_for: Callable[[str], Engine]) -> Out
 
 
 def _rules_run(engine: Engine, path: str) -> set[str]:
-    ignored = engine.config.ignored_for(path) if engine.config.per_path_ignores else set()
+    ignored = engine.config.ignored_for(path) if engine.config.scoped() else set()
     return {rule.id for rule in engine.rules if rule.id not in ignored and rule.pack not in ignored}
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 FORMATTERS: dict[str, str] = {
     "text": "jwflint.output.text",
+    "concise": "jwflint.output.concise",
     "json": "jwflint.output.json_format",
     "html": "jwflint.output.html",
     "sarif": "jwflint.output.sarif",

@@ -30,7 +30,7 @@ def escape_property(text: str) -> str:
 
 
 def render(report: Report) -> str:
-    findings = _unique(f for f in report.findings if not (report.quiet and f.severity < Severity.ERROR))
+    findings = _unique(report.findings)  # -q drops the summary only: every finding may decide the exit code
     counts = {kind: sum(1 for f in findings if COMMANDS[f.severity] == kind) for kind in COMMANDS.values()}
     overflow = any(count > PER_STEP for count in counts.values())
     # The overflow line is itself a notice, so it takes one of the ten notice places.

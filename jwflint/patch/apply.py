@@ -146,7 +146,7 @@ def fixable_problems(
         catalogue=config.catalogue,
         settings={"required_resolution_fields": config.required_resolution_fields},
     )
-    ignored = config.ignored_for(workflow.path) if config.per_path_ignores else set()
+    ignored = config.ignored_for(workflow.path) if config.scoped() else set()
     groups: dict[str, list[tuple[Rule, Problem]]] = {}
     for rule in engine.rules:
         if rule.fix is None or not (rule.fix.safe or unsafe) or fixers.fixer_for(rule.check.name) is None:

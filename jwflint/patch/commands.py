@@ -10,6 +10,7 @@ from typing import Any
 from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core import exitcodes
 from jwflint.core.errors import JwflintError
+from jwflint.core.findings import Severity
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
@@ -84,11 +85,20 @@ def run_patch_bot(
         return exitcodes.USAGE
     if render:
         from jwflint.render.api import render_patch
+        from jwflint.render.report import ManualItem
 
         outcome, target = outcomes[0], dest.target(workflow)
         after = str(target) if target is not None else None
-        original = outcome.original
-        render_patch(workflow, outcome.patched, render, options=lint_options, after_path=after, before_bytes=original)
+        manual = [ManualItem(step.text, tuple(call.text() for call in step.calls)) for step in outcome.manual]
+        render_patch(
+            workflow,
+            outcome.patched,
+            render,
+            options=lint_options,
+            after_path=after,
+            before_bytes=outcome.original,
+            manual=manual,
+        )
     return exitcodes.OK
 
 
@@ -106,7 +116,12 @@ def fix_paths(paths: list[str]) -> list[str]:
 
 
 def run_fix(
-    paths: list[str], unsafe: bool, dest: Destination, lint_options: LintOptions, skip_non_workflow: bool = False
+    paths: list[str],
+    unsafe: bool,
+    dest: Destination,
+    lint_options: LintOptions,
+    skip_non_workflow: bool = False,
+    fail_on: str | None = None,
 ) -> int:
     options = BotOptions()
 
@@ -121,12 +136,26 @@ def run_fix(
     remaining = [f for o in outcomes for f in o.remaining]
     unsafe_left = sum(1 for f in remaining if f.fixable) if not unsafe else 0
     stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in files) else sys.stdout
-    if remaining:
-        extra = f" ({unsafe_left} fixable with --unsafe-fixes)" if unsafe_left else ""
-        print(f"{len(remaining)} finding(s) remain{extra}; run jwflint lint to see them", file=stream)
-    # Remaining findings are lint's business: `fix` fails only when it could not do its job, so
-    # the pre-commit hook (jwflint fix --write) fails on changed files, not on unfixable findings.
+    fixed = sum(len(o.claimed) for o in outcomes)
+    if fixed or remaining:
+        print(_fix_summary(fixed, len(remaining), unsafe_left), file=stream)
+    # As `ruff check --fix`: exit 1 when findings at or above --fail-on (or the config's fail_on)
+    # remain after fixing, so `fix` alone can gate a commit. Changed files fail the pre-commit hook anyway.
+    level = fail_on or cache.config_for(files[0]).fail_on
+    if level != "never" and any(f.severity >= Severity.parse(level) for f in remaining):
+        return exitcodes.FINDINGS
     return exitcodes.OK
+
+
+def _fix_summary(fixed: int, remaining: int, unsafe_left: int) -> str:
+    """``fixed 2 finding(s); 3 remain (1 fixable with --unsafe-fixes): run jwflint lint to see them``."""
+    text = f"fixed {fixed} finding(s)"
+    if remaining:
+        text += f"; {remaining} remain"
+        if unsafe_left:
+            text += f" ({unsafe_left} fixable with --unsafe-fixes)"
+        text += ": run jwflint lint to see them"
+    return text
 
 
 def cli_settings(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from jwflint.batch.engines import LintOptions
@@ -58,7 +59,11 @@ def draw(scene: Scene, output_format: str) -> bytes:
 
 
 def render_loaded(
-    loaded: Loaded, output_format: str, with_findings: bool = True, before: Loaded | None = None
+    loaded: Loaded,
+    output_format: str,
+    with_findings: bool = True,
+    before: Loaded | None = None,
+    manual: Sequence[report.ManualItem] = (),
 ) -> bytes:
     findings = loaded.findings if with_findings else None
     if output_format == "html":
@@ -68,6 +73,7 @@ def render_loaded(
             loaded.findings,
             with_findings=with_findings,
             before=before.workflow if before else None,
+            manual=manual,
         )
         return report.html_report([view], title=f"jwflint: {loaded.workflow.name}").encode("utf-8")
     scene = build_scene(loaded.workflow, loaded.buckets, findings, before=before.workflow if before else None)
@@ -119,13 +125,14 @@ def render_patch(
     options: LintOptions | None = None,
     after_path: str | None = None,
     before_bytes: bytes | None = None,
+    manual: Sequence[report.ManualItem] = (),
 ) -> str:
     """Draw a patch: the workflow in ``after_bytes`` with what changed since ``before_path`` in colour.
 
     For the patch generator (``jwflint patch bot --render OUT``): ``out`` may be any format,
     html included (the report then shows the diff and the before/after pictures). Pass
     ``before_bytes`` when the file at ``before_path`` may already have been replaced (--write).
-    Returns the format used.
+    ``manual`` are the steps the XML cannot express; the HTML report lists them. Returns the format used.
     """
     from jwflint.sources.files import PATCHED_SUFFIX
 
@@ -133,5 +140,5 @@ def render_patch(
     before = load(before_path, options, data=before_bytes)
     name = after_path or str(Path(before_path).with_name(workflow_name(before_path) + PATCHED_SUFFIX))
     after = load(before_path, options, data=after_bytes, name=name)
-    write(render_loaded(after, chosen, with_findings, before), out, chosen)
+    write(render_loaded(after, chosen, with_findings, before, manual), out, chosen)
     return chosen

@@ -73,6 +73,8 @@ def node_attrs(node: Node) -> dict[str, str | list[str]]:
         attrs.update(style="rounded,filled,dashed", color=palette.REMOVED, fontcolor=palette.REMOVED)
     if node.flagged:
         attrs.update(color=palette.FINDING, penwidth="2.5")
+    if node.hidden:
+        attrs["style"] = "invis"
     return attrs
 
 
@@ -91,8 +93,12 @@ def edge_attrs(edge: Edge) -> dict[str, str | list[str]]:
         colour = palette.ADDED
         attrs["penwidth"] = "2.2"
     elif edge.change == REMOVED:
+        # Red means "finding": a removed arrow is purple and dotted, and its label says "(removed)".
         colour = palette.REMOVED
         attrs["penwidth"] = "2.2"
+        styles = ["dotted"]
+    if edge.hidden:
+        styles = ["invis"]
     if styles:
         attrs["style"] = ",".join(styles)
     attrs["color"] = colour

@@ -35,7 +35,7 @@ CATEGORY_OF_BUCKET = {NEW: TODO, REOPENED: TODO, WAITING: TODO, IN_PROGRESS: DOI
 
 FINDING = "#DE350B"  # red outline of anything a finding is about, and of missing edges
 ADDED = "#00875A"
-REMOVED = "#DE350B"
+REMOVED = "#6554C0"  # purple, drawn dotted: never the red of a finding
 EDGE = "#6B778C"
 INK = "#172B4D"
 MUTED = "#6B778C"

@@ -8,6 +8,7 @@ workflow it changed.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -19,19 +20,29 @@ from jwflint.model.workflow import Workflow
 from jwflint.render import palette
 from jwflint.render.dot import to_dot
 from jwflint.render.images import NEEDS_GRAPHVIZ, GraphvizMissing, inline_svg, render_image
-from jwflint.render.scene import Scene, build_scene
+from jwflint.render.scene import AFTER, BEFORE, Scene, build_scene, patch_side
 
 TEMPLATE = "report/report.html.j2"
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
 
 
+@dataclass(frozen=True)
+class ManualItem:
+    """A step the XML cannot express (from the patch generator): what to do, then its REST calls."""
+
+    text: str
+    calls: tuple[str, ...] = ()
+
+
 @dataclass
 class PatchView:
-    """What a patch changed: the unified diff of the XML and the pictures before and after."""
+    """What a patch changed: the unified diff of the XML, the pictures before and after (laid out
+    alike), and the manual steps Jira still needs."""
 
     diff: str
     before_svg: str | None = None
     after_svg: str | None = None
+    manual: list[ManualItem] = field(default_factory=list)
 
     @property
     def diff_lines(self) -> list[tuple[str, str]]:
@@ -62,6 +73,17 @@ class WorkflowView:
         """Worst first, then in file order: what a reviewer reads top-down."""
         return sorted(self.findings, key=lambda f: (-f.severity, f.line, f.column, f.rule))
 
+    @property
+    def hints(self) -> list[tuple[str, str, int]]:
+        """(rule, how to fix, findings) once per rule: the table would repeat each hint per finding."""
+        counts = Counter(f.rule for f in self.findings)
+        first = {f.rule: f.hint for f in reversed(self.ordered_findings) if f.hint}
+        return [(rule, first[rule], counts[rule]) for rule in sorted(first, key=lambda r: (-counts[r], r))]
+
+    @property
+    def rules(self) -> list[str]:
+        return sorted({f.rule for f in self.findings})
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity.label == severity)
 
@@ -80,6 +102,7 @@ def workflow_view(
     findings: Sequence[Finding],
     with_findings: bool = True,
     before: Workflow | None = None,
+    manual: Sequence[ManualItem] = (),
 ) -> WorkflowView:
     """A workflow's section; with ``before`` the picture shows the patch and the section its diff."""
     scene = build_scene(workflow, buckets, findings if with_findings else None, before=before)
@@ -96,7 +119,7 @@ def workflow_view(
         categories=scene.categories,
     )
     if before is not None:
-        view.patch = patch_view(before, workflow, buckets, findings if with_findings else None)
+        view.patch = PatchView(unified_diff(before, workflow), *side_pictures(scene), manual=list(manual))
     return view
 
 
@@ -113,13 +136,12 @@ def scheme_view(path: str, names: Sequence[str], grants: int, findings: Sequence
     return WorkflowView(path=path, name=PurePath(path).name, findings=list(findings), note=note)
 
 
-def patch_view(
-    before: Workflow, after: Workflow, buckets: Buckets, findings: Sequence[Finding] | None = None
-) -> PatchView:
-    """The diff and the two pictures; ``findings`` (of the patched workflow) mark the after picture."""
-    before_svg, _ = picture(build_scene(before, Buckets(before, buckets.catalogue)))
-    after_svg, _ = picture(build_scene(after, buckets, findings))
-    return PatchView(unified_diff(before, after), before_svg, after_svg)
+
+def side_pictures(diff_scene: Scene) -> tuple[str | None, str | None]:
+    """The before and after pictures of a patch, both laid out from the whole diff so no status moves."""
+    before_svg, _ = picture(patch_side(diff_scene, BEFORE))
+    after_svg, _ = picture(patch_side(diff_scene, AFTER))
+    return before_svg, after_svg
 
 
 def unified_diff(before: Workflow, after: Workflow) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jwflint.core import jira
 from jwflint.core.findings import Finding, Severity
@@ -56,6 +56,7 @@ class Node:
     flagged: bool = False
     change: str | None = None
     notes: list[str] = field(default_factory=list)
+    hidden: bool = False  # laid out but not drawn: keeps the before and after pictures' layout identical
 
     @property
     def lines(self) -> list[str]:
@@ -79,6 +80,7 @@ class Edge:
     change: str | None = None
     conditional: bool = False
     notes: list[str] = field(default_factory=list)
+    hidden: bool = False  # laid out but not drawn (see Node.hidden)
 
     @property
     def loop(self) -> bool:
@@ -421,6 +423,41 @@ def match_transitions(before: Workflow, after: Workflow) -> dict[int, Transition
                 result[id(transition)] = old
                 break
     return result
+
+
+BEFORE = "before"
+AFTER = "after"
+
+
+def patch_side(scene: Scene, side: str) -> Scene:
+    """One side of a patch picture, with every status where the other side has it.
+
+    Both sides keep every node and edge of the diff scene, so Graphviz lays them out alike;
+    what a side does not have is hidden (laid out, not drawn). Before: the added arrows and the
+    findings' marks are hidden and removed arrows are plain; after: removed ones are hidden.
+    """
+    gone = ADDED if side == BEFORE else REMOVED
+    nodes = [
+        replace(
+            node,
+            hidden=node.change == gone or (side == BEFORE and node.kind == PHANTOM),
+            change=None if side == BEFORE else node.change,
+            flagged=node.flagged and side == AFTER,
+            notes=list(node.notes) if side == AFTER else [],
+        )
+        for node in scene.nodes
+    ]
+    edges = [
+        replace(
+            edge,
+            hidden=edge.change == gone or (side == BEFORE and edge.kind == MISSING),
+            change=edge.change if side == AFTER else None,
+            flagged=edge.flagged and side == AFTER,
+            notes=list(edge.notes) if side == AFTER else [],
+        )
+        for edge in scene.edges
+    ]
+    return replace(scene, nodes=nodes, edges=edges)
 
 
 def build_scene(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import sys
+from collections.abc import Iterable
+from pathlib import PurePath
 from typing import IO
 
 from jwflint.core.errors import InputError
@@ -10,6 +13,16 @@ from jwflint.core.errors import InputError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN_NAME = "-"
 PATCHED_SUFFIX = ".patched.xml"  # what `fix` and `patch` write beside an input by default
+
+
+def glob_matches(path: str, patterns: Iterable[str]) -> bool:
+    """Whether a glob names the path (POSIX slashes), one of its parent folders, or one of its parts.
+
+    ``vendor``, ``vendor/*``, ``pom.xml`` and ``**/target/*`` all skip ``vendor/maven/pom.xml``-style paths.
+    """
+    pieces = PurePath(path).as_posix().split("/")
+    candidates = ["/".join(pieces[: i + 1]) for i in range(len(pieces))] + pieces
+    return any(fnmatch.fnmatchcase(c, p.rstrip("/")) for p in patterns for c in candidates)
 
 
 def size_text(size: int) -> str:

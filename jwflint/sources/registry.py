@@ -178,19 +178,21 @@ def read(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Wor
     return reader_for(data).read(path, data, max_bytes)
 
 
-def expand_paths(paths: list[str], kinds: tuple[str, ...] | None = None) -> list[str]:
+def expand_paths(
+    paths: list[str], kinds: tuple[str, ...] | None = None, skip: Callable[[str], bool] | None = None
+) -> list[str]:
     """Files as given; folders become the files in them that a reader claims, recursively, sorted.
 
-    ``kinds`` limits folders to some readers (``("xml",)``); files named directly are kept as
-    given whatever they are, so that the reader can say what is wrong with them.
+    ``kinds`` limits folders to some readers (``("xml",)``); ``skip`` drops files found by walking
+    a folder (``exclude``). Files named directly are kept as given whatever they are, so that the
+    reader can say what is wrong with them.
     """
     result: list[str] = []
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
-            result.extend(
-                str(p) for p in sorted(candidate.rglob("*")) if p.is_file() and claims_file(p, kinds)
-            )
+            found = (str(p) for p in sorted(candidate.rglob("*")) if p.is_file() and claims_file(p, kinds))
+            result.extend(f for f in found if skip is None or not skip(f))
         else:
             result.append(path)
     return result

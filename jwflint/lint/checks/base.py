@@ -46,12 +46,13 @@ class Problem:
     not in the catalogue" is a warning even under an error rule; a config override still wins.
     """
 
-    message: str
+    message: str  # what is wrong, then ": " and what to do (text output puts the latter on a `help:` line)
     element: etree._Element | None
     status: str | None = None
     transition: str | None = None
     hint: str = ""
     fixable: bool = False
+    note: str = ""  # why a status was taken for a role (a guess), shown on its own `note:` line
     values: dict[str, str] = field(default_factory=dict)
     severity: Severity | None = None
     # A fact rather than a guess: reported as an error even under a warning rule (a config

@@ -136,8 +136,9 @@ def guess_notes(ctx: LintContext, statuses: Iterable[Status]) -> list[str]:
     return notes
 
 
-def with_notes(message: str, notes: list[str]) -> str:
-    return f"{message} ({'; '.join(notes)})" if notes else message
+def notes_text(notes: list[str]) -> str:
+    """A Problem's ``note``: the engine adds it to the message in parentheses."""
+    return "; ".join(notes)
 
 
 def transition_text(transition: Transition) -> str:
@@ -253,8 +254,9 @@ def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) 
         f"to {role.title} from every status"
     )
     yield Problem(
-        with_notes(message, guess_notes(ctx, role.statuses)),
+        message,
         _section(ctx),
+        note=notes_text(guess_notes(ctx, role.statuses)),
         status=first.label,
         fixable=True,
         values={"bucket": role.title, "target": first.label, "lacking": names},
@@ -273,8 +275,9 @@ class Subject:
 
     def problem(self, message: str, severity: Severity | None = None, fixable: bool = False) -> Problem:
         return Problem(
-            with_notes(message, self.notes),
+            message,
             self.element,
+            note=notes_text(self.notes),
             status=self.status,
             transition=self.transition,
             severity=severity,

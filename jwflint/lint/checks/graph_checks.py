@@ -13,7 +13,7 @@ from typing import Any
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
 from jwflint.lint.checks.conditions import restricts
-from jwflint.lint.checks.coverage import guess_notes, with_notes
+from jwflint.lint.checks.coverage import guess_notes, notes_text
 from jwflint.lint.checks.resolution import resolution_holders
 from jwflint.model.workflow import COMMON, GLOBAL, STEP, Status, Transition, Workflow
 
@@ -97,8 +97,9 @@ def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
                 "catalogue.screens"
             )
         yield Problem(
-            with_notes(message, notes),
+            message,
             status.element,
+            note=notes_text(notes),
             status=status.label,
             # The unknown screen may well set a resolution, which would make this a final status.
             severity=Severity.INFO if screens else None,

@@ -18,7 +18,7 @@ from typing import Any
 from jwflint.core import jira
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem
-from jwflint.lint.checks.coverage import describe_screen, guess_notes, quote_list, with_notes
+from jwflint.lint.checks.coverage import describe_screen, guess_notes, notes_text, quote_list
 from jwflint.model.buckets import BUCKET_TITLES, RESOLVED
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import GLOBAL, INITIAL, Transition, Workflow
@@ -294,8 +294,9 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
     )
     return (
         Problem(
-            with_notes(message, notes),
+            message,
             transition.element,
+            note=notes_text(notes),
             status=target.label,
             transition=transition.label,
             fixable=True,
@@ -341,8 +342,9 @@ def resolution_on_unresolved_status(
     )
     return (
         Problem(
-            with_notes(message, guess_notes(ctx, [target])),
+            message,
             transition.element,
+            note=notes_text(guess_notes(ctx, [target])),
             status=target.label,
             transition=transition.label,
             values={"target": target.label},
