@@ -41,8 +41,8 @@ def bot_permission(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext)
             title = scheme.title()
             if not found.none:
                 message = (
-                    f"permission scheme {title} grants {permission} to no one: the bot's calls that need it "
-                    f"fail with 403; {_ADD}"
+                    f"permission scheme {title} grants {permission} to no one, so the bot's calls that need it "
+                    f"fail with 403: {_ADD}"
                 )
                 yield _problem(message, scheme, permission, (scheme.line, scheme.column))
                 continue
@@ -75,7 +75,7 @@ def bot_identity_known(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeCont
         return
     scheme = schemes.schemes[0]
     yield _problem(
-        f"permission scheme {scheme.title()} cannot be checked for the bot: no bot identity is configured; "
+        f"permission scheme {scheme.title()} cannot be checked for the bot, whose identity is not configured: "
         "put the bot's account_id, groups (or group_ids), roles and product_access in catalogue.bot",
         scheme,
         None,
@@ -85,9 +85,9 @@ def bot_identity_known(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeCont
 
 def scheme_structure(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext) -> Iterator[Problem]:
     for problem in schemes.problems:
-        where = f"permission scheme {problem.scheme!r}: " if problem.scheme else ""
+        where = f" in permission scheme {problem.scheme!r}" if problem.scheme else ""
         yield Problem(
-            f"{where}{problem.message}; it is left out of the checks",
+            f"{problem.message}{where}, so it is left out of the checks: repair it or fetch the scheme again",
             None,
             position=(problem.line, problem.column),
             scheme=problem.scheme or None,
