@@ -283,7 +283,8 @@ CONFIG_ERRORS = [
         "unknown-key-far",
         "colour: red\n",
         "{p}:1: unknown key 'colour' (expected one of: packs, profile, select, ignore, severity, fail_on, "
-        "per_path_ignores, required_resolution_fields, max_file_size, catalogue, suppressions, bot_workflows, exclude)",
+        "per_path_ignores, required_resolution_fields, required_bot_permissions, max_file_size, catalogue, "
+        "suppressions, bot_workflows, exclude)",
     ),
     (
         "bad-severity",
@@ -312,7 +313,7 @@ CONFIG_ERRORS = [
         "unknown-catalogue-key",
         "catalogue:\n  fields: {}\n",
         "{p}:2: unknown catalogue key 'fields' (expected one of: statuses, buckets, screens, resolutions, "
-        "done_resolution, bot)",
+        "done_resolution, bot, permission_schemes, project_roles, projects)",
     ),
     (
         "bad-screen-id",
@@ -338,7 +339,54 @@ CONFIG_ERRORS = [
     (
         "unknown-bot-key",
         "catalogue:\n  bot:\n    account: svc\n",
-        "{p}:3: unknown bot key 'account' (expected one of: group, role, user, permissions)",
+        "{p}:3: unknown bot key 'account' (expected one of: group, role, user, permissions, account_id, groups, "
+        "group_ids, roles, product_access)",
+    ),
+    (
+        "bot-roles-names",
+        "catalogue:\n  bot:\n    roles: [10002, Service Desk Team]\n",
+        "{p}:3: bot.roles must list project role ids (numbers such as 10002), not 'Service Desk Team'",
+    ),
+    (
+        "bot-groups-not-a-list",
+        "catalogue:\n  bot:\n    groups: service-bots\n",
+        "{p}:3: bot.groups must list group names",
+    ),
+    (
+        "bot-product-access",
+        "catalogue:\n  bot:\n    product_access: yes please\n",
+        "{p}:3: bot.product_access must be true, false or a list of application keys (e.g. jira-servicedesk)",
+    ),
+    (
+        "bot-account-id-list",
+        "catalogue:\n  bot:\n    account_id: [a, b]\n",
+        "{p}:3: bot.account_id must be a single value (a Cloud account id or a user key)",
+    ),
+    (
+        "permission-schemes-not-a-list",
+        "catalogue:\n  permission_schemes: {name: x}\n",
+        "{p}:2: catalogue.permission_schemes must be a list",
+    ),
+    (
+        "grant-without-holder",
+        "catalogue:\n  permission_schemes:\n    - name: S\n      permissions:\n"
+        "        - {permission: BROWSE_PROJECTS}\n",
+        "{p}:5: catalogue.permission_schemes: this BROWSE_PROJECTS grant has no holder type (holder.type is missing)",
+    ),
+    (
+        "project-role-without-id",
+        "catalogue:\n  project_roles:\n    - {project: ITSD, actors: []}\n",
+        "{p}:3: a project role (catalogue.project_roles) needs 'id'",
+    ),
+    (
+        "project-role-actors",
+        "catalogue:\n  project_roles:\n    - {id: 10002, actors: bot}\n",
+        "{p}:3: project role 10002: actors must be a list of role actors, as Jira returns",
+    ),
+    (
+        "project-scheme-id",
+        "catalogue:\n  projects:\n    - {key: ITSD, permission_scheme: [1]}\n",
+        "{p}:3: project ITSD: permission_scheme must be the scheme's id",
     ),
     (
         "done-resolution-unknown",
@@ -353,7 +401,8 @@ CONFIG_ERRORS = [
     (
         "unknown-suppression-key",
         "suppressions:\n  - workflow: IT*\n    rule: missing-status-id\n    step: Done\n    reason: x\n",
-        "{p}:4: unknown suppression key 'step' (expected one of: workflow, rule, status, transition, reason)",
+        "{p}:4: unknown suppression key 'step' (expected one of: workflow, rule, status, transition, permission, "
+        "reason)",
     ),
 ]
 
@@ -405,7 +454,7 @@ def test_pyproject_errors_name_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "pyproject.toml", toml)
     assert config_error(path) == (
         f"{path}:5: unknown catalogue key 'screen' (expected one of: statuses, buckets, "
-        "screens, resolutions, done_resolution, bot)"
+        "screens, resolutions, done_resolution, bot, permission_schemes, project_roles, projects)"
     )
     path = write(tmp_path, "pyproject.toml", '[tool.jwflint]\nfail_on = "error\n')
     assert config_error(path) == f"{path}:2: invalid TOML: Illegal character '\\n'"

@@ -273,9 +273,8 @@ def test_catalogue_values_fill_in_what_is_not_given(classic: Path, tmp_path: Pat
 def test_target_overrides_and_missing_statuses(classic: Path, tmp_path: Path) -> None:
     out = tmp_path / "o.xml"
     # By status id (6 is Closed, step 6) and by name.
-    result = invoke(
-        "patch", "bot", str(classic), "--unrestricted", "--resolved", "6", "--in-progress", "in progress", "-o", str(out)
-    )
+    args = ["--unrestricted", "--resolved", "6", "--in-progress", "in progress", "-o", str(out)]
+    result = invoke("patch", "bot", str(classic), *args)
     assert result.exit_code == 0, result.output
     root = etree.fromstring(out.read_bytes())
     steps = {a.get("name"): a.find("results/unconditional-result").get("step") for a in root.find("global-actions")}

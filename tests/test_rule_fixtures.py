@@ -1,10 +1,12 @@
 """Golden tests for every bundled rule: fixtures/rules/<rule-id>/ holds failing and passing workflows.
 
-Layout of a rule's folder:
-  fail*.xml            must produce at least one finding of the rule
+Layout of a rule's folder (a case is a .xml export, a Cloud workflow .json, a permission scheme
+.json or a .jwb bundle):
+  fail*.xml|json|jwb   must produce at least one finding of the rule
   fail*.expected.txt   the rule's findings, one per line: ``line:col: severity message``
-  pass*.xml            must produce no finding of the rule
+  pass*.xml|json|jwb   must produce no finding of the rule
   config.yaml          optional jwflint config (catalogue, bot identity …) used for every case
+  <case>.config.yaml   optional config for one case instead (pass.config.yaml for pass.json)
 
 Run with JWFLINT_UPDATE_GOLDENS=1 to rewrite the .expected.txt files from the current output
 (then read the diff before committing it).
@@ -25,6 +27,11 @@ from .conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
 UPDATE = os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1"
+CASE_SUFFIXES = (".xml", ".json", ".jwb")
+
+
+def _files(folder: Path, prefix: str) -> list[Path]:
+    return sorted(p for p in folder.glob(prefix + "*") if p.suffix in CASE_SUFFIXES) if folder.is_dir() else []
 
 
 def _bundled_rules() -> list:
@@ -35,14 +42,15 @@ def _cases() -> list[tuple[str, Path]]:
     cases = []
     if RULE_FIXTURES.is_dir():
         for folder in sorted(p for p in RULE_FIXTURES.iterdir() if p.is_dir()):
-            for xml in sorted(folder.glob("*.xml")):
-                if xml.name.startswith(("fail", "pass")):
-                    cases.append((folder.name, xml))
+            for case in [*_files(folder, "fail"), *_files(folder, "pass")]:
+                cases.append((folder.name, case))
     return cases
 
 
-def _engine(rule_id: str, folder: Path) -> Engine:
-    config_file = folder / "config.yaml"
+def _engine(rule_id: str, case: Path) -> Engine:
+    config_file = case.with_name(case.stem + ".config.yaml")
+    if not config_file.is_file():
+        config_file = case.parent / "config.yaml"
     config = load_config(config_file) if config_file.is_file() else Config()
     engine = Engine.from_config(config)
     engine.rules = [rule for rule in engine.all_rules if rule.id == rule_id]
@@ -55,14 +63,14 @@ def _render(findings: list) -> str:
 
 @pytest.mark.parametrize(("rule_id", "case"), _cases(), ids=lambda v: v if isinstance(v, str) else v.name)
 def test_rule_case(rule_id: str, case: Path) -> None:
-    engine = _engine(rule_id, case.parent)
+    engine = _engine(rule_id, case)
     result = engine.lint_path(str(case))
     findings = [f for f in result.findings if f.rule == rule_id]
     if case.name.startswith("pass"):
         assert findings == [], f"{case.name} should not trigger {rule_id}:\n{_render(findings)}"
         return
     assert findings, f"{case.name} should trigger {rule_id}"
-    golden = case.with_name(case.name[: -len(".xml")] + ".expected.txt")
+    golden = case.with_name(case.stem + ".expected.txt")
     actual = _render(findings)
     if UPDATE or not golden.exists():
         if not UPDATE:
@@ -75,8 +83,7 @@ def test_every_bundled_rule_has_failing_and_passing_fixtures() -> None:
     missing = []
     for rule in _bundled_rules():
         folder = RULE_FIXTURES / rule.id
-        fails = list(folder.glob("fail*.xml")) if folder.is_dir() else []
-        passes = list(folder.glob("pass*.xml")) if folder.is_dir() else []
+        fails, passes = _files(folder, "fail"), _files(folder, "pass")
         if not fails or not passes:
             missing.append(f"{rule.id} (fail: {len(fails)}, pass: {len(passes)})")
     assert not missing, "rules without fixtures in fixtures/rules/<id>/: " + ", ".join(missing)

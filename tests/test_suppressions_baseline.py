@@ -263,7 +263,8 @@ BAD_BASELINES = [
     ("count", '{"version": 1, "findings": [\n {"workflow": "w", "rule": "r", "count": 0}\n]}',
      "{p}:2: not a jwflint baseline: count must be a positive integer"),
     ("entry-key", '{"version": 1, "findings": [\n {"workflow": "w", "rule": "r", "line": 3}\n]}',
-     "{p}:2: not a jwflint baseline: unknown key 'line' (expected workflow, rule, status, transition, count)"),
+     "{p}:2: not a jwflint baseline: unknown key 'line' (expected workflow, rule, status, transition, "
+     "permission, count)"),
 ]
 
 
@@ -294,5 +295,5 @@ def test_render_is_sorted_and_round_trips() -> None:
     text = baseline.render(findings)
     assert text == baseline.render(list(reversed(findings)))
     parsed = baseline.parse(json.loads(text), "b.json")
-    assert parsed.entries == {("a", "r1", "S", None): 2, ("b", "r2", None, None): 1}
+    assert parsed.entries == {("a", "r1", "S", None, None): 2, ("b", "r2", None, None, None): 1}
     assert baseline.render([]) == '{\n  "version": 1,\n  "tool": "jwflint",\n  "findings": []\n}\n'

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from jwflint.batch import baseline as baseline_module
 from jwflint.core.findings import Finding
 from jwflint.lint import suppressions
-from jwflint.model.workflow import workflow_name
 
 if TYPE_CHECKING:
     from jwflint.lint.engine import Engine, FileResult
@@ -57,7 +56,5 @@ class Acceptance:
         for result in linted:
             result.findings, hidden = matcher.split(result.findings)
             accepted.baselined.extend(hidden)
-        accepted.stale_baseline = matcher.stale(
-            {r.workflow.name if r.workflow is not None else workflow_name(r.path) for r in linted}
-        )
+        accepted.stale_baseline = matcher.stale({name for r in linted for name in r.names()})
         return accepted

@@ -54,6 +54,7 @@ class DetachedResult(FileResult):
     """
 
     summary_data: dict[str, object]
+    names_data: list[str]
     stats: WorkflowStats | None
 
     @classmethod
@@ -61,13 +62,23 @@ class DetachedResult(FileResult):
         from jwflint.batch.stats import workflow_stats
 
         workflow = result.workflow
-        detached = cls(path=result.path, findings=result.findings, failed=result.failed, skipped=result.skipped)
+        detached = cls(
+            path=result.path,
+            findings=result.findings,
+            failed=result.failed,
+            skipped=result.skipped,
+            schemes=result.schemes,
+        )
         detached.summary_data = result.summary()
+        detached.names_data = result.names()
         detached.stats = workflow_stats(workflow) if workflow is not None else None
         return detached
 
     def summary(self) -> dict[str, object]:
         return dict(self.summary_data)
+
+    def names(self) -> list[str]:
+        return list(self.names_data)
 
 
 # --- worker side --------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from jwflint.config.settings import (
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Finding, Severity
 from jwflint.core.outputs import Output, check_outputs
-from jwflint.lint.engine import FileResult
+from jwflint.lint.engine import Engine, FileResult
 from jwflint.lint.rules import Rule
 from jwflint.lint.suppressions import config_rules
-from jwflint.sources.files import expand_paths
+from jwflint.sources.registry import expand_paths
 
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -49,8 +49,8 @@ class LintRun:
 def _results_kept() -> Iterator[None]:
     """Lint a batch with the cyclic GC off, then freeze what the batch keeps.
 
-    Every file's result lives until the report is written, and linting makes almost no reference cycles (53 cyclic objects over the 252 files of
-    ../shared/corpus-bulk), so collections during a batch would only rescan the growing pile of
+    Every file's result lives until the report is written, and linting makes almost no reference
+    cycles (53 cyclic objects over the 252 files of ../shared/corpus-bulk), so collections during a batch would only rescan the growing pile of
     results: ~10% of a serial run. Frozen objects are never scanned again; reference counting still
     frees them when the run is dropped.
     """
@@ -90,7 +90,44 @@ def lint_paths(
             linted = (cache.engine_for(path).lint_path(path) for path in parallel.track(files))
             results = [r if keep_workflows else parallel.DetachedResult.of(r) for r in linted]
     engines = cache.engines
+    results.extend(catalogue_scheme_results(engines))
+    once_per_run(results, engines)
     rules = list({r.id: r for e in engines for r in [*e.all_rules, *config_rules()]}.values())  # SARIF lists them
     run = LintRun(results=results, configs=[e.config for e in engines], rules=rules, config_for=cache.config_for)
     run.accepted = acceptance.apply(results, cache.engine_for)
     return run
+
+
+def catalogue_scheme_results(engines: list[Engine]) -> list[FileResult]:
+    """The bot-account rules over each catalogue's permission_schemes: once per run and catalogue
+    file (not once per workflow), reported at the catalogue's lines as a file of their own."""
+    from jwflint.lint.checks.base import SCHEMES
+    from jwflint.model.permissions import SchemeSet
+
+    results: list[FileResult] = []
+    seen: set[str] = set()
+    for engine in engines:
+        facts = engine.config.catalogue.permissions
+        if not facts.schemes or facts.source in seen or not any(r.check.scope == SCHEMES for r in engine.rules):
+            continue
+        seen.add(facts.source)
+        findings = engine.lint_schemes(SchemeSet(facts.source, facts.schemes))
+        results.append(FileResult(facts.source, findings, schemes=facts.schemes))
+    return results
+
+
+def once_per_run(results: list[FileResult], engines: list[Engine]) -> None:
+    """Keep only the first finding of each once-per-run rule (bot-identity-unknown), in input order."""
+    once = {rule.id for engine in engines for rule in engine.rules if rule.check.once_per_run}
+    if not once:
+        return
+    seen: set[str] = set()
+    for result in results:
+        kept = []
+        for finding in result.findings:
+            if finding.rule in once:
+                if finding.rule in seen:
+                    continue
+                seen.add(finding.rule)
+            kept.append(finding)
+        result.findings = kept

@@ -11,17 +11,30 @@ import json
 from pathlib import Path
 from typing import Any
 
+from jwflint.config.permission_facts import permission_facts
 from jwflint.config.yaml_source import line_of, load_yaml, read_yaml_file, shown
+from jwflint.core import jira
 from jwflint.core.errors import ConfigError
 from jwflint.model.buckets import BUCKETS
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen, StatusInfo, default_screens
 
-CATALOGUE_KEYS = ("statuses", "buckets", "screens", "resolutions", "done_resolution", "bot")
-CATALOGUE_SECTIONS = ("statuses", "buckets", "screens", "resolutions", "bot")
+CATALOGUE_KEYS = (
+    "statuses",
+    "buckets",
+    "screens",
+    "resolutions",
+    "done_resolution",
+    "bot",
+    "permission_schemes",
+    "project_roles",
+    "projects",
+)
+BOT_KEYS = ("group", "role", "user", "permissions", "account_id", "groups", "group_ids", "roles", "product_access")
+# Sections that may not be left null (done_resolution is a plain value).
+CATALOGUE_SECTIONS = tuple(key for key in CATALOGUE_KEYS if key != "done_resolution")
 # `jwflint init` writes `screens:` with every entry commented out, for the user to uncomment.
 NULL_MEANS_EMPTY = ("screens",)
-BOT_KEYS = ("group", "role", "user", "permissions")
-STATUS_KEYS = ("name", "bucket")
+STATUS_KEYS = ("name", "bucket", "category")
 SCREEN_KEYS = ("name", "fields", "rest")
 
 
@@ -56,6 +69,7 @@ def parse_catalogue(data: Any, path: str, base: Path) -> Catalogue:
         resolutions=resolutions,
         bot=_bot(data, fail),
         done_resolution=done,
+        permissions=permission_facts(data, path, fail),
     )
 
 
@@ -74,7 +88,11 @@ def _statuses(data: Any, fail: _Fail) -> dict[str, StatusInfo]:
         bucket = info.get("bucket")
         if bucket is not None and bucket not in BUCKETS:
             raise fail(info, "bucket", f"unknown bucket {shown(bucket)} (expected one of: {', '.join(BUCKETS)})")
-        statuses[str(status_id)] = StatusInfo(str(status_id), _text(info, "name", fail), bucket)
+        category = info.get("category")
+        if category is not None and category not in jira.STATUS_CATEGORIES:
+            expected = ", ".join(jira.STATUS_CATEGORIES)
+            raise fail(info, "category", f"unknown category {shown(category)} (expected one of: {expected})")
+        statuses[str(status_id)] = StatusInfo(str(status_id), _text(info, "name", fail), bucket, category)
     return statuses
 
 
@@ -193,7 +211,7 @@ def _resolutions(data: Any, fail: _Fail) -> dict[str, str]:
 def _bot(data: Any, fail: _Fail) -> BotIdentity:
     raw = data.get("bot") or {}
     if not isinstance(raw, dict):
-        raise fail(data, "bot", "catalogue.bot must be a mapping with group, role, user or permissions")
+        raise fail(data, "bot", "catalogue.bot must be a mapping (group, groups, role, roles, user, account_id, …)")
     _known_keys(raw, BOT_KEYS, "bot", fail)
     for key in ("group", "role", "user"):
         if raw.get(key) is not None and not _scalar(raw[key]):
@@ -205,12 +223,41 @@ def _bot(data: Any, fail: _Fail) -> BotIdentity:
     permissions = raw.get("permissions")
     if permissions is not None and (not isinstance(permissions, list) or not all(_scalar(p) for p in permissions)):
         raise fail(raw, "permissions", "bot.permissions must list permission keys (e.g. TRANSITION_ISSUES)")
+    roles = _str_list(raw, "roles", "bot.roles must list project role ids (numbers such as 10002)", fail)
+    for value in roles:
+        if not (value.isascii() and value.isdigit()):
+            raise fail(raw, "roles", f"bot.roles must list project role ids (numbers such as 10002), not {value!r}")
+    account = raw.get("account_id")
+    if account is not None and not _scalar(account):
+        raise fail(raw, "account_id", "bot.account_id must be a single value (a Cloud account id or a user key)")
     return BotIdentity(
         group=_optional_str(raw.get("group")),
         role=role.strip() if role else None,
         user=_optional_str(raw.get("user")),
         permissions=frozenset(str(p).upper() for p in permissions) if permissions is not None else None,
+        account_id=_optional_str(account),
+        groups=_str_list(raw, "groups", "bot.groups must list group names", fail),
+        group_ids=_str_list(raw, "group_ids", "bot.group_ids must list group ids", fail),
+        roles=roles,
+        product_access=_product_access(raw, fail),
     )
+
+
+def _str_list(node: Any, key: str, message: str, fail: _Fail) -> tuple[str, ...]:
+    value = node.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(_scalar(v) and str(v).strip() for v in value):
+        raise fail(node, key, message)
+    return tuple(str(v).strip() for v in value)
+
+
+def _product_access(raw: Any, fail: _Fail) -> bool | tuple[str, ...] | None:
+    value = raw.get("product_access")
+    if value is None or isinstance(value, bool):
+        return value
+    message = "bot.product_access must be true, false or a list of application keys (e.g. jira-servicedesk)"
+    return _str_list(raw, "product_access", message, fail)
 
 
 def _known_keys(node: Any, allowed: tuple[str, ...], kind: str, fail: _Fail) -> None:

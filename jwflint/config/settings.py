@@ -45,6 +45,7 @@ CONFIG_KEYS = (
     "fail_on",
     "per_path_ignores",
     "required_resolution_fields",
+    "required_bot_permissions",
     "max_file_size",
     "catalogue",
     "suppressions",
@@ -53,7 +54,7 @@ CONFIG_KEYS = (
 )
 NULLABLE_KEYS = ("profile",)  # null means "not set"; any other key without a value is a mistake
 BOT_PACK = "service-bot"
-SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "reason")
+SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "permission", "reason")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class Suppression:
     reason: str
     path: str  # the config file
     line: int  # where the entry starts, for stale-suppression findings
+    # A permission key: with ``workflow`` naming the scheme, accepts a bot-account finding.
+    permission: str | None = None
 
     @property
     def source(self) -> str:
@@ -94,6 +97,7 @@ class Config:
     fail_on: str = "error"
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     required_resolution_fields: tuple[str, ...] = ()
+    required_bot_permissions: tuple[str, ...] = ()  # added to bot-permission's list (SERVICEDESK_AGENT, …)
     max_file_size: int = DEFAULT_MAX_BYTES
     catalogue: Catalogue = field(default_factory=Catalogue)
     suppressions: tuple[Suppression, ...] = ()
@@ -234,6 +238,7 @@ def parse_config(data: Any, path: str) -> Config:
         fail_on=str(fail_on),
         per_path_ignores=_per_path_ignores(data, fail, refs),
         required_resolution_fields=strings("required_resolution_fields"),
+        required_bot_permissions=tuple(p.strip().upper() for p in strings("required_bot_permissions")),
         max_file_size=max_file_size,
         catalogue=catalogue,
         suppressions=_suppressions(data, path, refs),
@@ -318,6 +323,7 @@ def _suppressions(data: Any, path: str, refs: list[RuleRef]) -> tuple[Suppressio
                 reason=str(entry["reason"]).strip(),
                 path=path,
                 line=line,
+                permission=_optional(entry.get("permission")),
             )
         )
     return tuple(result)

@@ -10,9 +10,10 @@ from jwflint.core.errors import ConfigError
 
 
 class LineDict(dict):  # type: ignore[type-arg]
-    """A mapping that knows its own line and the line of each key (1-based)."""
+    """A mapping that knows its own line and column and the line of each key (1-based)."""
 
     line: int = 0
+    column: int = 0
     key_lines: dict[str, int]
 
 
@@ -37,6 +38,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
+    result.column = node.start_mark.column + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)

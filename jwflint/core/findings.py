@@ -29,7 +29,8 @@ class Finding:
 
     ``status`` and ``transition`` name the subject the way a Jira admin sees it; together with
     the workflow and rule they form the key that baselines and suppressions use, so that a
-    re-export that moves lines does not resurrect accepted findings.
+    re-export that moves lines does not resurrect accepted findings. A finding about a permission
+    scheme is keyed on the scheme's name (in ``workflow``) and the ``permission``.
     """
 
     file: str
@@ -41,7 +42,8 @@ class Finding:
     status: str | None = None
     transition: str | None = None
     fixable: bool = False
-    workflow: str = ""
+    workflow: str = ""  # the workflow's name; for a permission scheme, the scheme's name
+    permission: str | None = None  # the permission key a finding about a permission scheme concerns
     hint: str = field(default="", compare=False)
     note: str = field(default="", compare=False)  # the message's closing "(...)": why a status got its role
     suppression: str = field(default="", compare=False)  # why it is accepted (config reason or baseline); SARIF only
@@ -49,9 +51,9 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
 
-    def subject_key(self) -> tuple[str, str, str, str]:
+    def subject_key(self) -> tuple[str, str, str, str, str]:
         """Stable identity for baselines: never the line number."""
-        return (self.workflow, self.rule, self.status or "", self.transition or "")
+        return (self.workflow, self.rule, self.status or "", self.transition or "", self.permission or "")
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

@@ -11,33 +11,56 @@ from dataclasses import dataclass, field
 from jwflint.config.settings import Config
 from jwflint.core.errors import ConfigError, InputError
 from jwflint.core.findings import Finding, Severity, sort_findings
-from jwflint.lint.checks.base import LintContext, Problem
+from jwflint.lint.checks.base import SCHEMES, LintContext, Problem, SchemeContext
 from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
+from jwflint.model.permissions import PermissionScheme, SchemeSet
 from jwflint.model.workflow import Workflow
-from jwflint.sources import osworkflow_xml
+from jwflint.sources import permission_scheme, registry
 from jwflint.sources.files import read_bytes
-from jwflint.sources.xml_document import XMLSyntax, parse, written_name
 
 
 @dataclass
 class FileResult:
     path: str
     findings: list[Finding]
-    workflow: Workflow | None = None
+    workflow: Workflow | None = None  # the first (or only) workflow of the file
     failed: bool = False  # the input could not be linted: exit code 2
     skipped: bool = False  # not a workflow, and the caller asked to skip those
+    # Every workflow of the file: a Cloud JSON document may hold several (each linted on its own,
+    # its findings named by its workflow); XML exports and bundles hold one.
+    workflows: list[Workflow] = field(default_factory=list)
+    schemes: tuple[PermissionScheme, ...] | None = None  # a permission scheme document's schemes
+
+    def names(self) -> list[str]:
+        """What suppressions and baselines name the file's findings by: its workflows, or its
+        permission schemes, or (when it could not be read) the name taken from the file."""
+        if self.schemes is not None:
+            return [scheme.name for scheme in self.schemes]
+        workflows = self.workflows or ([self.workflow] if self.workflow else [])
+        return [workflow.name for workflow in workflows] or [model_module.workflow_name(self.path)]
 
     def summary(self) -> dict[str, object]:
-        workflow = self.workflow
-        kinds = Counter(t.kind for t in workflow.transitions) if workflow else Counter()
-        return {
+        """The JSON report's entry for the file; a Cloud document holding several workflows sums
+        their statuses and transitions and lists their names under ``workflows``."""
+        workflows = self.workflows or ([self.workflow] if self.workflow else [])
+        kinds = Counter(t.kind for workflow in workflows for t in workflow.transitions)
+        summary: dict[str, object] = {
             "path": self.path,
-            "workflow": workflow.name if workflow else None,
-            "statuses": len(workflow.statuses) if workflow else 0,
+            "workflow": workflows[0].name if workflows else None,
+            "statuses": sum(len(workflow.statuses) for workflow in workflows),
             "transitions": {kind: kinds.get(kind, 0) for kind in model_module.TRANSITION_KINDS},
         }
+        if len(workflows) > 1:
+            summary["workflows"] = [workflow.name for workflow in workflows]
+        if self.schemes is not None:
+            summary["permission_schemes"] = [scheme.name for scheme in self.schemes]
+        return summary
+
+
+# Packs that run with a profile besides its own: the bot's account is part of serving the bot.
+PROFILE_COMPANIONS = {"service-bot": ("bot-account",)}
 
 
 def load_rules(config: Config, extra_packs: tuple[str, ...] = ()) -> list[Rule]:
@@ -59,7 +82,7 @@ def active_rules(all_rules: list[Rule], config: Config, profile: str | None = No
     for rule in all_rules:
         if rule.check.scope == INPUT:
             continue
-        if profile and rule.pack not in (profile, "structure"):
+        if profile and rule.pack not in (profile, "structure", *PROFILE_COMPANIONS.get(profile, ())):
             continue
         if config.select and rule.id not in config.select and rule.pack not in config.select:
             continue
@@ -120,26 +143,72 @@ class Engine:
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
+        if registry.reader_for(data).kind == permission_scheme.KIND:
+            return self._lint_scheme_document(path, data)
+        if self.skip_non_workflow and not registry.looks_like_workflow(data):
+            return FileResult(path, [], skipped=True)
         try:
-            document = parse(path, data)
-        except XMLSyntax as error:
-            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
-        root = document.root
-        if root.tag != "workflow":
+            workflows = registry.read(path, data, self.config.max_file_size)
+        except registry.NotAWorkflow as error:
             if self.skip_non_workflow:
                 return FileResult(path, [], skipped=True)
-            line, column = document.position(root)
-            return self._failure(
-                path,
-                InputFailure(
-                    "not-a-workflow",
-                    f"the root element is <{written_name(root)}>, not <workflow>: not a Jira workflow export",
-                    line,
-                    column,
-                ),
-            )
-        workflow = osworkflow_xml.build(document)
-        return FileResult(path, self.lint_workflow(workflow), workflow=workflow)
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        except registry.SourceError as error:
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        findings: list[Finding] = []
+        for workflow in workflows:
+            findings.extend(self.lint_workflow(workflow))
+        first = workflows[0] if workflows else None
+        return FileResult(path, sort_findings(findings), workflow=first, workflows=workflows)
+
+    def _lint_scheme_document(self, path: str, data: bytes) -> FileResult:
+        try:
+            schemes = permission_scheme.read(path, data)
+        except permission_scheme.JSONSyntax as error:
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        except permission_scheme.NotASchemeDocument as error:
+            if self.skip_non_workflow:
+                return FileResult(path, [], skipped=True)
+            return self._failure(path, InputFailure("not-a-workflow", str(error), 1, 1))
+        return FileResult(path, self.lint_schemes(schemes), schemes=schemes.schemes)
+
+    def lint_schemes(self, schemes: SchemeSet) -> list[Finding]:
+        """The scheme rules (bot-account) over the permission schemes of one file."""
+        ctx = SchemeContext(
+            catalogue=self.config.catalogue,
+            settings={"required_bot_permissions": self.config.required_bot_permissions},
+        )
+        ignored = self.config.ignored_for(schemes.path) if self.config.per_path_ignores else set()
+        findings: list[Finding] = []
+        for rule in self.rules:
+            if rule.check.scope != SCHEMES or (ignored and (rule.id in ignored or rule.pack in ignored)):
+                continue
+            for problem in rule.check.function(schemes, rule.args, ctx):
+                findings.append(self._scheme_finding(rule, problem, schemes.path))
+        return sort_findings(findings)
+
+    def _scheme_finding(self, rule: Rule, problem: Problem, path: str) -> Finding:
+        line, column = problem.position or (0, 0)
+        return Finding(
+            file=path,
+            line=line,
+            column=column,
+            rule=rule.id,
+            severity=self._severity(rule, problem),
+            message=rule.message_for(problem),
+            workflow=problem.scheme or model_module.workflow_name(path),
+            permission=problem.permission,
+            hint=problem.hint or rule.docs.get("how_to_fix", ""),
+        )
+
+    def _severity(self, rule: Rule, problem: Problem) -> Severity:
+        """A config severity wins; a certain problem is an error; otherwise the problem may lower it."""
+        configured = self.config.severity.get(rule.id)
+        if configured is not None:
+            return configured
+        if problem.certain:
+            return Severity.ERROR
+        return min(rule.severity, problem.severity or rule.severity)
 
     def _failure(self, path: str, failure: InputFailure) -> FileResult:
         rule = self.input_rule(failure.kind)
@@ -165,8 +234,11 @@ class Engine:
         )
         ignored = self.config.ignored_for(workflow.path) if self.config.scoped() else set()
         findings: list[Finding] = []
+        source_format = workflow.format
         for rule in self.rules:
             if ignored and (rule.id in ignored or rule.pack in ignored):
+                continue
+            if source_format not in rule.formats:
                 continue
             check, args = rule.check.function, rule.args
             # The hot loop: every transition-scoped rule runs once per transition.
@@ -176,7 +248,7 @@ class Engine:
         return sort_findings(findings)
 
     def _finding(self, rule: Rule, problem: Problem, workflow: Workflow) -> Finding:
-        severity = self.config.severity.get(rule.id) or min(rule.severity, problem.severity or rule.severity)
+        severity = self._severity(rule, problem)
         line, column = workflow.document.position(problem.element) if problem.element is not None else (1, 1)
         return Finding(
             file=workflow.path,

@@ -1,9 +1,9 @@
 """Suppressions from the config: hide accepted findings, keep them (with the reason) for SARIF,
 and report the stale ones as ``stale-suppression`` findings at the config's line.
 
-A suppression names a workflow (a glob over workflow names), a rule, and optionally a status and
-a transition. Subjects compare like Jira names (case and punctuation aside); a transition may be
-given as "Close Issue" or "Close Issue (id 2)".
+A suppression names a workflow (a glob over workflow names, or permission scheme names), a rule,
+and optionally a status, a transition or a permission key. Subjects compare like Jira names (case
+and punctuation aside); a transition may be given as "Close Issue" or "Close Issue (id 2)".
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from jwflint.core.resources import rules_dir
 from jwflint.lint.checks.config_checks import CONFIG, SuppressionUse
 from jwflint.lint.rules import Rule, load_pack
 from jwflint.model.buckets import normalise_name
-from jwflint.model.workflow import workflow_name
 
 if TYPE_CHECKING:
     from jwflint.lint.engine import Engine, FileResult
@@ -69,6 +68,7 @@ def matches(suppression: Suppression, finding: Finding) -> bool:
         suppression.rule == finding.rule
         and subject_matches(suppression.status, finding.status)
         and subject_matches(suppression.transition, finding.transition)
+        and (suppression.permission is None or suppression.permission.strip().upper() == finding.permission)
         and workflow_matches(suppression, finding.workflow)
     )
 
@@ -98,9 +98,13 @@ def apply(results: list[FileResult], engine_for: Callable[[str], Engine]) -> Out
         if config.path not in uses:
             uses[config.path] = [SuppressionUse(s) for s in config.suppressions]
             configs[config.path] = config
-        name = result.workflow.name if result.workflow is not None else workflow_name(result.path)
+        names = result.names()
         ran = _rules_run(engine, result.path)
-        here = [u for u in uses[config.path] if u.suppression.rule in ran and workflow_matches(u.suppression, name)]
+        here = [
+            u
+            for u in uses[config.path]
+            if u.suppression.rule in ran and any(workflow_matches(u.suppression, n) for n in names)
+        ]
         if not here:
             continue
         for use in here:

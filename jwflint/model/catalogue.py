@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jwflint.core import jira
+from jwflint.model.permissions import PermissionFacts
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class StatusInfo:
     id: str
     name: str | None = None
     bucket: str | None = None
+    category: str | None = None  # Jira's status category: TODO, IN_PROGRESS or DONE
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,36 @@ class BotIdentity:
     role: str | None = None  # project role id
     user: str | None = None  # user name, key or Atlassian account id
     permissions: frozenset[str] | None = None  # permission keys the bot holds, when known
+    account_id: str | None = None  # Cloud account id or Data Center user key
+    groups: tuple[str, ...] = ()  # group names
+    group_ids: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # project role ids
+    # Has product access (True/False), or the application keys it has (jira-servicedesk, …).
+    product_access: bool | tuple[str, ...] | None = None
 
     @property
     def configured(self) -> bool:
         return bool(self.group or self.role or self.user)
+
+    @property
+    def known_for_permissions(self) -> bool:
+        """Enough is known to say whether a permission scheme's holders include the bot."""
+        return bool(
+            self.configured or self.account_id or self.groups or self.group_ids or self.roles
+        ) or self.product_access is not None
+
+    @property
+    def accounts(self) -> frozenset[str]:
+        return frozenset(a for a in (self.account_id, self.user) if a)
+
+    @property
+    def group_names(self) -> frozenset[str]:
+        """Casefolded: Jira compares group names case-insensitively."""
+        return frozenset(g.casefold() for g in (self.group, *self.groups) if g)
+
+    @property
+    def role_ids(self) -> frozenset[str]:
+        return frozenset(r.strip() for r in (self.role, *self.roles) if r)
 
     def describe(self) -> str:
         parts = []
@@ -51,6 +79,20 @@ class BotIdentity:
             parts.append(f"project role {self.role}")
         if self.user:
             parts.append(f"user {self.user!r}")
+        if self.account_id:
+            parts.append(f"account {self.account_id!r}")
+        if self.groups:
+            parts.append("groups " + ", ".join(repr(g) for g in self.groups))
+        if self.group_ids:
+            parts.append("group ids " + ", ".join(self.group_ids))
+        if self.roles:
+            parts.append("project roles " + ", ".join(self.roles))
+        if self.product_access is not None:
+            access = self.product_access
+            parts.append(
+                ("product access " + ", ".join(access)) if isinstance(access, tuple) and access
+                else ("product access" if access else "no product access")
+            )
         return ", ".join(parts) or "no bot identity"
 
 
@@ -87,6 +129,7 @@ class Catalogue:
     resolutions: dict[str, str] = field(default_factory=dict)  # resolution name -> id
     bot: BotIdentity = field(default_factory=BotIdentity)
     done_resolution: str | None = None  # name of the resolution the bot sets; "Done" by default
+    permissions: PermissionFacts = field(default_factory=PermissionFacts)
 
     def screen(self, screen_id: int | None) -> Screen | None:
         return None if screen_id is None else self.screens.get(screen_id)

@@ -35,8 +35,11 @@ def render(report: Report) -> str:
 def _view(result: FileResult, findings: list[Finding], config: Config) -> WorkflowView:
     from jwflint.model.buckets import Buckets
     from jwflint.model.workflow import workflow_name
-    from jwflint.render.report import failed_view, workflow_view
+    from jwflint.render.report import failed_view, scheme_view, workflow_view
 
+    if result.schemes is not None:
+        grants = sum(len(scheme.grants) for scheme in result.schemes)
+        return scheme_view(result.path, [scheme.name for scheme in result.schemes], grants, findings)
     workflow = result.workflow if result.failed else result.workflow or _reread(result.path, config)
     if workflow is None:
         return failed_view(result.path, workflow_name(result.path), findings)

@@ -142,7 +142,12 @@ def _result(finding: Finding, index: dict[str, int], locations: dict[str, dict[s
     }
     subject = {
         k: v
-        for k, v in (("workflow", finding.workflow), ("status", finding.status), ("transition", finding.transition))
+        for k, v in (
+            ("workflow", finding.workflow),
+            ("status", finding.status),
+            ("transition", finding.transition),
+            ("permission", finding.permission),
+        )
         if v
     }
     if subject:
@@ -165,5 +170,7 @@ def artifact_location(path: str) -> dict[str, str]:
 def fingerprint(finding: Finding) -> str:
     """Stable across re-exports: no line numbers, not even those quoted inside a message."""
     message = _LINE_REFERENCE.sub("line", finding.message)
-    parts = (finding.workflow, finding.rule, finding.status or "", finding.transition or "", message)
+    parts: tuple[str, ...] = (finding.workflow, finding.rule, finding.status or "", finding.transition or "", message)
+    if finding.permission:  # findings about a permission scheme; workflow findings keep their fingerprints
+        parts = (*parts, finding.permission)
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]

@@ -11,6 +11,7 @@ import difflib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
@@ -136,6 +137,14 @@ def failed_view(path: str, name: str, findings: Sequence[Finding]) -> WorkflowVi
     """A file that could not be read as a workflow: its findings, no picture."""
     note = "This file could not be read as a workflow."
     return WorkflowView(path=printable(path), name=name, findings=list(findings), note=note)
+
+
+def scheme_view(path: str, names: Sequence[str], grants: int, findings: Sequence[Finding]) -> WorkflowView:
+    """A permission scheme document (or the catalogue's schemes): its findings, no picture."""
+    listed = ", ".join(names) or "none"
+    note = f"Permission schemes: {listed} ({grants} grants). A scheme has no picture."
+    return WorkflowView(path=path, name=PurePath(path).name, findings=list(findings), note=note)
+
 
 
 def side_pictures(diff_scene: Scene) -> tuple[str | None, str | None]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import sys
-from collections.abc import Callable, Iterable
-from pathlib import Path, PurePath
+from collections.abc import Iterable
+from pathlib import PurePath
 from typing import IO
 
 from jwflint.core.errors import InputError
@@ -15,22 +15,6 @@ LARGEST_MAX_BYTES = 1024**5  # a size limit above this is a typo, not a plan (an
 _CHUNK = 1024 * 1024
 STDIN_NAME = "-"
 PATCHED_SUFFIX = ".patched.xml"  # what `fix` and `patch` write beside an input by default
-
-
-def expand_paths(paths: list[str], skip: Callable[[str], bool] | None = None) -> list[str]:
-    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order.
-
-    ``skip`` drops files found by walking a folder (``exclude``); a file named outright is kept.
-    """
-    result: list[str] = []
-    for path in paths:
-        candidate = Path(path)
-        if path != "-" and candidate.is_dir():
-            found = (str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file())
-            result.extend(f for f in found if skip is None or not skip(f))
-        else:
-            result.append(path)
-    return result
 
 
 def glob_matches(path: str, patterns: Iterable[str]) -> bool:

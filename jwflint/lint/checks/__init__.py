@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jwflint.lint.checks import (
     bot,
+    bot_account,
     conditions,
     config_checks,
     coverage,
@@ -22,6 +23,7 @@ _MODULES = (
     structure,
     coverage,
     bot,
+    bot_account,
     post_functions,
     resolution,
     conditions,

@@ -23,7 +23,8 @@ from jwflint.model.workflow import Workflow
 WORKFLOW = "workflow"
 STATUS = "status"
 TRANSITION = "transition"
-SCOPES = (WORKFLOW, STATUS, TRANSITION)
+SCHEMES = "schemes"  # the permission schemes of one file (a scheme document or the catalogue)
+SCOPES = (WORKFLOW, STATUS, TRANSITION, SCHEMES)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class Problem:
     note: str = ""  # why a status was taken for a role (a guess), shown on its own `note:` line
     values: dict[str, str] = field(default_factory=dict)
     severity: Severity | None = None
+    # A fact rather than a guess: reported as an error even under a warning rule (a config
+    # severity for the rule still wins).
+    certain: bool = False
+    # Findings about a permission scheme: where (line, column), the scheme and the permission.
+    position: tuple[int, int] | None = None
+    scheme: str | None = None
+    permission: str | None = None
 
 
 @dataclass
@@ -76,6 +84,14 @@ class LintContext:
         return graph_of(self.workflow)
 
 
+@dataclass
+class SchemeContext:
+    """What a check over permission schemes may look at: the catalogue (the bot, project roles)."""
+
+    catalogue: Catalogue
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
 CheckFunction = Callable[[Any, dict[str, Any], LintContext], Iterable[Problem]]
 
 
@@ -89,3 +105,4 @@ class Check:
     values: tuple[str, ...] = ()  # names a rule's message template may use
     fixable: bool = False
     fix_safe: bool = False
+    once_per_run: bool = False  # a run reports only its first finding (bot-identity-unknown)

@@ -14,6 +14,7 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from jwflint.core import jira
@@ -29,6 +30,7 @@ from jwflint.lint.checks.coverage import (
     screen_problems,
     subject_of,
 )
+from jwflint.model import bot_access
 from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPENED, RESOLVED
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import GLOBAL, ConditionGroup, Function, Transition
@@ -171,10 +173,31 @@ def _verdict(function: Function, ctx: LintContext) -> tuple[bool | None, str]:
     return None, ""
 
 
+def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | None:
+    """A permission condition judged by the catalogue's permission schemes, or None when they do not
+    say (no schemes, no bot identity, not a permission condition). A fact, not a guess."""
+    facts = ctx.catalogue.permissions
+    bot = ctx.catalogue.bot
+    if function.class_name != jira.PERMISSION_CONDITION or not facts.schemes or not bot.known_for_permissions:
+        return None
+    raw = next((function.args[a] for a in jira.ARG_PERMISSIONS if function.args.get(a, "").strip()), "")
+    if not raw:
+        return None
+    key = normalise_permission(raw)
+    used = {p.permission_scheme for p in facts.projects if p.permission_scheme}
+    schemes = tuple(s for s in facts.schemes if s.id in used) or facts.schemes
+    lacking = bot_access.lacking(schemes, key, bot, facts)
+    if not lacking:
+        return True, f"the bot holds {key}"
+    where = ", ".join(f"{s.title()} (line {s.line} of {PurePath(s.path).name})" for s in lacking)
+    return False, f"it needs permission {key}, which permission scheme {where} does not grant the bot"
+
+
 @dataclass(frozen=True)
 class Evaluation:
     ok: bool
     blockers: list[str]
+    certain: bool = False  # blocked for sure: a permission scheme says the bot lacks a permission
 
 
 def evaluate(group: ConditionGroup, ctx: LintContext) -> Evaluation:
@@ -184,17 +207,20 @@ def evaluate(group: ConditionGroup, ctx: LintContext) -> Evaluation:
         if isinstance(item, ConditionGroup):
             results.append(evaluate(item, ctx))
             continue
-        meets, why = (None, "") if _disabled(item) else _verdict(item, ctx)
+        known = None if _disabled(item) else scheme_verdict(item, ctx)
+        meets, why = known or ((None, "") if _disabled(item) else _verdict(item, ctx))
         if item.negate and meets is not None:
             if meets:
                 why = f"it is negated, so it excludes the bot ({why})"
             meets = not meets
         blocked = meets is False
-        results.append(Evaluation(not blocked, [f"{item.short_name}: {why}"] if blocked else []))
+        results.append(Evaluation(not blocked, [f"{item.short_name}: {why}"] if blocked else [], known is not None))
     failing = [r for r in results if not r.ok]
     if group.operator == "OR" and results and len(failing) < len(results):
         return Evaluation(True, [])
-    return Evaluation(not failing, [b for r in failing for b in r.blockers])
+    # AND: one certain blocker blocks for sure; OR: every branch must be blocked for sure.
+    certain = bool(failing) and (all if group.operator == "OR" else any)(r.certain for r in failing)
+    return Evaluation(not failing, [b for r in failing for b in r.blockers], certain)
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -315,10 +341,13 @@ def bot_can_execute(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
         if result.ok:
             continue
         subject, lead = _subject(ctx, found, transition)
-        yield subject.problem(
-            f"the bot likely cannot run {lead.rstrip(',')}: {'; '.join(result.blockers)}; remove these conditions "
+        problem = subject.problem(
+            f"the bot {'cannot' if result.certain else 'likely cannot'} run {lead.rstrip(',')}: "
+            f"{'; '.join(result.blockers)}; remove these conditions "
             "or add an OR branch the bot meets (its group, project role or Hide From User)"
         )
+        problem.certain = result.certain
+        yield problem
 
 
 _BUCKETS = Arg("list", default=[RESOLVED, IN_PROGRESS, REOPENED], choices=BUCKETS)
