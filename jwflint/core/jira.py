@@ -209,6 +209,7 @@ CLOUD_RESTRICT = "system:restrict-issue-transition"
 CLOUD_RESTRICT_FROM_ALL = "system:restrict-from-all-users"
 CLOUD_TRANSITION_SCREEN = "system:transition-screen"
 CLOUD_CHECK_PERMISSION = "system:check-permission-validator"
+CLOUD_TRIGGER_WEBHOOK = "system:trigger-webhook"
 CLOUD_RESTRICT_MODE_USERS = "users"  # hidden from people, the API may still run it
 CLOUD_RESTRICT_MODE_ALL = "usersAndAPI"  # nobody may run it
 CLOUD_ALLOW_ASSIGNEE = "allow-assignee"
@@ -268,6 +269,8 @@ def cloud_rule_equivalents(rule_key: str, parameters: dict[str, str]) -> list[tu
         if mode == CLOUD_RESTRICT_MODE_ALL:
             return [(ALWAYS_FALSE, dict(parameters))]
         return []
+    if rule_key == CLOUD_TRIGGER_WEBHOOK:
+        return [(TRIGGER_WEBHOOK, {**parameters, ARG_WEBHOOK_ID: parameters.get("webhookId", "")})]
     if rule_key == CLOUD_CHECK_PERMISSION:
         return [(PERMISSION_VALIDATOR, {**parameters, ARG_PERMISSIONS[0]: parameters.get("permissionKey", "")})]
     if rule_key == CLOUD_RESTRICT:
