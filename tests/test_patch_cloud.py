@@ -246,10 +246,7 @@ def _bundle_from(xml: Path, tmp_path: Path) -> Path:
     return path
 
 
-def _bundles(tmp_path: Path) -> list[Path]:
-    found = [JWB_SAMPLE] if JWB_SAMPLE.is_file() else []
-    corpus = sorted(CORPUS.glob("*.xml"))[:4] if CORPUS.is_dir() else []
-    return found + [_bundle_from(x, tmp_path) for x in corpus]
+BUNDLE_SOURCES = ([JWB_SAMPLE] if JWB_SAMPLE.is_file() else []) + (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
 
 
 def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
@@ -257,28 +254,68 @@ def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
         return {i.filename: (archive.read(i), i.date_time, i.compress_type) for i in archive.infolist()}
 
 
-def test_bundles_patch_keeping_their_other_entries(tmp_path: Path) -> None:
-    bundles = _bundles(tmp_path)
-    if not bundles:
-        pytest.skip("no shared bundles or corpus")
-    for bundle in bundles:
-        out = tmp_path / ("patched-" + bundle.name)
-        result = invoke(["patch", "bot", str(bundle), "-o", str(out)])
-        assert result.exit_code == 0, (bundle, result.output)
-        before, after = _entries(bundle.read_bytes()), _entries(out.read_bytes())
-        assert list(after) == list(before)
-        for name, entry in before.items():
-            if name != "workflow.xml":
-                assert after[name] == entry, (bundle, name)
-        # The result reads back as a bundle, re-lints, and a second patch changes nothing.
-        assert registry.read(str(out), out.read_bytes())
-        lint = invoke(["lint", "--format", "json", str(out)])
-        assert lint.exit_code in (0, 1), lint.output
-        again = tmp_path / ("again-" + bundle.name)
-        second = invoke(["patch", "bot", str(out), "-o", str(again)])
-        assert "nothing to change" in second.stdout, second.output
-        if "added transition" in result.stdout:
-            assert _entries(again.read_bytes())["workflow.xml"] == after["workflow.xml"]
+@pytest.mark.parametrize("source", BUNDLE_SOURCES, ids=lambda p: p.stem[:50])
+def test_bundles_patch_keeping_their_other_entries(source: Path, tmp_path: Path) -> None:
+    """The real bundle, and a bundle made from each corpus export."""
+    bundle = source if source.suffix == ".jwb" else _bundle_from(source, tmp_path)
+    out = tmp_path / ("patched-" + bundle.name)
+    result = invoke(["patch", "bot", str(bundle), "-o", str(out)])
+    assert result.exit_code == 0, (bundle, result.output)
+    before, after = _entries(bundle.read_bytes()), _entries(out.read_bytes())
+    assert list(after) == list(before)
+    for name, entry in before.items():
+        if name != "workflow.xml":
+            assert after[name] == entry, (bundle, name)
+    if source.suffix == ".xml":  # the bundle's workflow.xml is patched as the export itself is
+        plain = tmp_path / "plain.xml"
+        assert invoke(["patch", "bot", str(source), "-o", str(plain)]).exit_code == 0
+        assert after["workflow.xml"][0] == plain.read_bytes()
+    # The result reads back as a bundle, re-lints, and a second patch changes nothing.
+    assert registry.read(str(out), out.read_bytes())
+    lint = invoke(["lint", "--format", "json", str(out)])
+    assert lint.exit_code in (0, 1), lint.output
+    second = invoke(["patch", "bot", str(out), "--diff"])
+    assert second.exit_code == 0 and second.stdout == "", second.output
+
+
+SHIPPED_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow>
+  <initial-actions>
+    <action id="1" name="Create">
+      <results><unconditional-result old-status="null" status="open" step="1"/></results>
+    </action>
+  </initial-actions>
+  <steps>
+    <step id="1" name="Open">
+      <meta name="jira.status.id">1</meta>
+      <actions>
+        <action id="11" name="Ship">
+          <results><unconditional-result old-status="null" status="null" step="2"/></results>
+        </action>
+      </actions>
+    </step>
+    <step id="2" name="Shipped">
+      <meta name="jira.status.id">10400</meta>
+    </step>
+  </steps>
+</workflow>
+"""
+
+
+def test_bundle_statuses_json_categories_pick_the_bucket(tmp_path: Path) -> None:
+    """statuses.json says custom status 10400 'Shipped' is DONE: the bot's resolve goes there.
+    The same XML alone has no Resolved status, and gets a manual step instead."""
+    xml = tmp_path / "shipped.xml"
+    xml.write_text(SHIPPED_XML, encoding="utf-8")
+    bundle = tmp_path / "shipped.jwb"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("workflow.xml", SHIPPED_XML)
+        archive.writestr("statuses.json", '[{"originalId": "10400", "name": "Shipped", "statusCategoryId": 3}]')
+    plain = invoke(["patch", "bot", str(xml), "--diff"])
+    assert "added transition 'Resolve (bot)'" not in plain.output, plain.output
+    result = invoke(["patch", "bot", str(bundle), "--diff"])
+    assert result.exit_code == 0, result.output
+    assert "added transition 'Resolve (bot)' (id 21): any status -> 'Shipped' (step 2)" in result.output
 
 
 def test_bundle_diff_shows_the_workflow_xml(tmp_path: Path) -> None:
@@ -325,6 +362,12 @@ def test_every_cloud_document_patches_with_a_valid_request(document: Path, tmp_p
         assert not request.exists() and out.read_bytes() == document.read_bytes()
     again = invoke(["patch", "bot", str(out), "--group", "703ff44a", "--api-only", "--diff"])
     assert again.exit_code == 0 and again.stdout == "", again.output
+    # Re-linted, no any-to-<bucket> error is left, except where the workflow has no status for it.
+    select = [arg for rule in BOT_RULES for arg in ("--select", rule)]
+    lint = invoke(["lint", "--format", "json", *select, str(out)])
+    titles = {"any-to-resolved": "Resolved", "any-to-in-progress": "In Progress", "any-to-reopened": "Reopened"}
+    for finding in json.loads(lint.stdout)["findings"]:
+        assert f"No bot transition into {titles[finding['rule']]} was added" in result.stdout, finding
 
 
 def test_older_transition_shape_is_kept_in_the_document_and_converted_in_the_request(tmp_path: Path) -> None:
