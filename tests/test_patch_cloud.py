@@ -246,7 +246,8 @@ def _bundle_from(xml: Path, tmp_path: Path) -> Path:
     return path
 
 
-BUNDLE_SOURCES = ([JWB_SAMPLE] if JWB_SAMPLE.is_file() else []) + (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
+BUNDLE_SOURCES = [JWB_SAMPLE] if JWB_SAMPLE.is_file() else []
+BUNDLE_SOURCES += sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 
 
 def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
