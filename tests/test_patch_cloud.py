@@ -449,3 +449,26 @@ def test_hostile_json_is_refused_before_anything_is_written(body: bytes, tmp_pat
     assert result.exit_code == 2
     assert result.output.startswith("jwflint: error:") and result.output.count("\n") == 1, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+def test_bad_bundles_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    no_workflow, bomb = tmp_path / "empty.jwb", tmp_path / "bomb.jwb"
+    with zipfile.ZipFile(no_workflow, "w") as archive:
+        archive.writestr("statuses.json", "[]")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("workflow.xml", b"<workflow>" + b" " * 5_000_000 + b"</workflow>")
+    for bundle in (no_workflow, bomb, tmp_path / "truncated.jwb"):
+        if bundle.name == "truncated.jwb":
+            bundle.write_bytes(bomb.read_bytes()[:200])
+        result = invoke(["patch", "bot", str(bundle), "-o", str(tmp_path / "out.jwb")])
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("jwflint: error:") and result.output.count("\n") == 1, result.output
+        assert not (tmp_path / "out.jwb").exists()
+
+
+def test_api_only_on_xml_is_hide_from_users() -> None:
+    xml = str(FIXTURES / "patch" / "common_actions" / "input.xml")
+    api_only = invoke(["patch", "bot", xml, "--group", "bots", "--api-only", "--diff"])
+    hidden = invoke(["patch", "bot", xml, "--group", "bots", "--hide-from-users", "--diff"])
+    assert api_only.exit_code == 0 and api_only.output == hidden.output
+    assert "RemoteOnlyCondition" in api_only.output

@@ -8,7 +8,7 @@ the change onto Cloud, which imports no XML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from jwflint.core.errors import JwflintError
@@ -68,6 +68,8 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: BotOptions, cloud
         return cloud_apply.patch_bot(path, data, engine, options, cloud.api_only, bool(cloud.update_request))
     if cloud.update_request:
         _needs_cloud_json(path, kind)
+    if cloud.api_only:  # in XML, "API only" is Hide From User
+        options = replace(options, hide_from_users=True)
     if kind == BUNDLE:
         from jwflint.patch import bundle
 
