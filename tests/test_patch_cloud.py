@@ -472,3 +472,13 @@ def test_api_only_on_xml_is_hide_from_users() -> None:
     hidden = invoke(["patch", "bot", xml, "--group", "bots", "--hide-from-users", "--diff"])
     assert api_only.exit_code == 0 and api_only.output == hidden.output
     assert "RemoteOnlyCondition" in api_only.output
+
+
+def test_fix_on_cloud_xml_export_says_how_to_reach_cloud(tmp_path: Path) -> None:
+    cloud_xml = CORPUS / "Igor-99__devops-23__Bug.xml"
+    if not cloud_xml.is_file():
+        pytest.skip("corpus not available")
+    result = invoke(["fix", "--unsafe-fixes", str(cloud_xml), "-o", str(tmp_path / "out.xml")])
+    assert result.exit_code == 0, result.output
+    assert "added transition" in result.stdout
+    assert "Jira Cloud cannot import workflow XML" in result.stdout
