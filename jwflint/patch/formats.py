@@ -31,6 +31,15 @@ class CloudOptions:
     update_request: str | None = None  # --update-request FILE
 
 
+def medium(outcomes: list[Outcome]) -> str:
+    """What the manual steps' header says the patched files cannot express."""
+    from jwflint.patch.cloud_apply import CloudOutcome
+
+    if outcomes and all(isinstance(o, CloudOutcome) for o in outcomes):
+        return "Cloud workflow JSON"
+    return "workflow XML"
+
+
 def kind_of(data: bytes) -> str:
     return reader_for(data).kind
 
