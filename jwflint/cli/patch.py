@@ -56,6 +56,12 @@ def _patch_output_options(function: Any) -> Any:
     default=None,
     help="Exit 1 when findings at or above this remain after fixing (default: error, or the config's fail_on).",
 )
+@click.option(
+    "--update-request",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Jira Cloud JSON (one input): also write the body of POST /rest/api/3/workflows/update to FILE.",
+)
 @_patch_output_options
 def fix(
     paths: Sequence[str],
@@ -64,6 +70,7 @@ def fix(
     ignore: Sequence[str],
     skip_non_workflow: bool,
     fail_on: str | None,
+    update_request: str | None,
     **kwargs: Any,
 ) -> None:
     """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml).
@@ -75,7 +82,14 @@ def fix(
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
     sys.exit(
         commands.run_fix(
-            list(paths), unsafe_fixes, destination, options, skip_non_workflow, fail_on, bool(kwargs.get("force"))
+            list(paths),
+            unsafe_fixes,
+            destination,
+            options,
+            skip_non_workflow,
+            fail_on,
+            bool(kwargs.get("force")),
+            update_request,
         )
     )
 
@@ -87,17 +101,33 @@ def patch() -> None:
 
 @patch.command("bot")
 @click.argument("workflow")
-@click.option("--group", help="Restrict the bot's transitions to this group (UserInGroupCondition).")
+@click.option(
+    "--group", help="Restrict the bot's transitions to this group (UserInGroupCondition; Cloud JSON: the group id)."
+)
 @click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
-@click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
+@click.option(
+    "--user",
+    help="The bot's account; XML has no condition for one user (a manual step); Cloud JSON: its account id.",
+)
 @click.option(
     "--hide-from-users",
-    "--api-only",
     is_flag=True,
     help="Hide them from people, API only (RemoteOnlyCondition: class name unverified, not in DC core); ANDed.",
 )
 @click.option(
+    "--api-only",
+    is_flag=True,
+    help="Only the REST API may run them: on Cloud JSON system:restrict-from-all-users restrictMode=users; "
+    "on XML the same as --hide-from-users. ANDed.",
+)
+@click.option(
     "--unrestricted", is_flag=True, help="Allow bot transitions without any restriction (every user sees them)."
+)
+@click.option(
+    "--update-request",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Jira Cloud JSON: also write the body of POST /rest/api/3/workflows/update to FILE.",
 )
 @click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
 @click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
@@ -118,17 +148,21 @@ def patch() -> None:
     help="Also draw the patch to FILE (.svg .png .pdf .dot .mmd, or .html with the diff and before/after pictures).",
 )
 @_patch_output_options
-def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
+def bot(workflow: str, render_out: str | None, api_only: bool, update_request: str | None, **kwargs: Any) -> None:
     """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs.
 
-    Without -o or --write it prints the patch as a unified diff (as `ruff format --diff` does), so
-    a run never leaves a NAME.patched.xml beside the input for the next `jwflint lint` to pick up;
-    from stdin (-) it prints the patched workflow, as a filter.
+    WORKFLOW is an XML export, a .jwb bundle, or Jira Cloud workflow JSON (written back as JSON;
+    --group then takes a group id, --role a role id, --user an account id). Without -o or --write
+    it prints the patch as a unified diff (as `ruff format --diff` does), so a run never leaves a
+    NAME.patched.xml beside the input for the next `jwflint lint` to pick up; from stdin (-) it
+    prints the patched workflow, as a filter.
     """
     from jwflint.patch import commands
+    from jwflint.patch.formats import CloudOptions
 
     if not (kwargs.get("output") or kwargs.get("write")) and workflow != "-":
         kwargs["diff"] = True
 
     destination, options = commands.cli_settings(kwargs)
-    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))
+    cloud = CloudOptions(api_only=api_only, update_request=update_request)
+    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out, cloud))

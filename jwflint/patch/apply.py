@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from jwflint.config.settings import Config
@@ -20,6 +21,7 @@ from jwflint.lint.checks.coverage import role_of
 from jwflint.lint.checks.managed import managed_description
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
+from jwflint.model.workflow import Workflow
 from jwflint.patch import bot, fixers, splice
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.source import Source, load
@@ -29,6 +31,10 @@ from jwflint.patch.source import Source, load
 MAX_ROUNDS = 6
 
 BOT_CHECK = "any_status_to_bucket"
+
+# Reads a workflow for patching: source.load for an XML export; a bundle's loader adds what its
+# statuses.json says about the statuses.
+Loader = Callable[[str, bytes], Source]
 
 
 class VerificationError(JwflintError):
@@ -53,6 +59,10 @@ class Outcome:
     def changed(self) -> bool:
         return self.patched != self.original
 
+    def diff_texts(self) -> tuple[bytes, bytes]:
+        """What --diff compares: the file's bytes (a bundle's outcome compares its workflow.xml)."""
+        return self.original, self.patched
+
 
 def _key(rule_id: str, status: str | None, transition: str | None) -> tuple[str, str, str]:
     return (rule_id, status or "", transition or "")
@@ -64,31 +74,39 @@ def verify(
     engine: Engine,
     claimed: set[tuple[str, str, str]],
     before: list[Finding] | None = None,
+    loader: Loader = load,
 ) -> list[Finding]:
     """Check the patched bytes; return their findings (``before`` when unchanged), or raise VerificationError."""
     if patched == source.data:
         return before if before is not None else engine.lint_workflow(source.workflow)
     try:
-        after = load(source.path, patched)
+        after = loader(source.path, patched)
     except JwflintError as error:
         raise VerificationError(
             f"{source.path}: the patched workflow does not parse ({error}); nothing written"
         ) from None
-    ids = Counter(t.id for t in after.workflow.transitions if t.id is not None)
-    before_ids = Counter(t.id for t in source.workflow.transitions if t.id is not None)
+    return verify_model(source.path, source.workflow, after.workflow, engine, claimed)
+
+
+def verify_model(
+    path: str, original: Workflow, after: Workflow, engine: Engine, claimed: set[tuple[str, str, str]]
+) -> list[Finding]:
+    """The checks on a patched workflow's model, whatever its format; its findings, or VerificationError."""
+    ids = Counter(t.id for t in after.transitions if t.id is not None)
+    before_ids = Counter(t.id for t in original.transitions if t.id is not None)
     repeated = sorted(i for i, n in ids.items() if n > 1 and n > before_ids.get(i, 0))
     if repeated:
-        raise VerificationError(f"{source.path}: the patch would repeat action id {repeated[0]}; nothing written")
-    before = Counter(p.kind for p in source.workflow.problems)
-    for kind, count in Counter(p.kind for p in after.workflow.problems).items():
+        raise VerificationError(f"{path}: the patch would repeat action id {repeated[0]}; nothing written")
+    before = Counter(p.kind for p in original.problems)
+    for kind, count in Counter(p.kind for p in after.problems).items():
         if count > before.get(kind, 0):
-            raise VerificationError(f"{source.path}: the patch would introduce a {kind} problem; nothing written")
-    findings = engine.lint_workflow(after.workflow)
+            raise VerificationError(f"{path}: the patch would introduce a {kind} problem; nothing written")
+    findings = engine.lint_workflow(after)
     left = [f for f in findings if f.fixable and _key(f.rule, f.status, f.transition) in claimed]
     if left:
         first = left[0]
         raise VerificationError(
-            f"{source.path}: after patching, [{first.rule}] is still reported ({first.message}); nothing written"
+            f"{path}: after patching, [{first.rule}] is still reported ({first.message}); nothing written"
         )
     return findings
 
@@ -96,8 +114,8 @@ def verify(
 # --- jwflint patch bot ----------------------------------------------------------------------------
 
 
-def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -> Outcome:
-    source = load(path, data)  # a broken file is the first thing to say
+def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions, loader: Loader = load) -> Outcome:
+    source = loader(path, data)  # a broken file is the first thing to say
     _refuse_managed(source, options)
     warnings = bot.check_restriction(options, engine.config.catalogue)
     config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
@@ -108,19 +126,14 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
     if edits:
         edits, changes = _without_leading_blanks(source, edits, changes)
     patched = splice.apply(data, edits)
-    # The any-to-<bucket> findings this patch answers: a transition was added into the bucket's role.
-    ctx = LintContext(workflow=source.workflow, catalogue=config.catalogue)
-    added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
-    rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
-    before = engine.lint_workflow(source.workflow)
-    claimed = {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}
+    claimed, before = bot_claims(source.workflow, plan, engine)
     outcome = Outcome(path=path, original=data, patched=patched, changes=changes, manual=list(plan.manual))
     followed: set[tuple[str, str, str]] = set()  # findings the patch caused and fixed: gone when verified
     if patched != data:
-        _follow_up(outcome, engine, options, {_key(f.rule, f.status, f.transition) for f in before}, followed)
-    findings = verify(source, outcome.patched, engine, claimed | followed, before)
+        _follow_up(outcome, engine, options, {_key(f.rule, f.status, f.transition) for f in before}, followed, loader)
+    findings = verify(source, outcome.patched, engine, claimed | followed, before, loader)
     ids = {p.spec.id for p in plan.transitions}
-    labels = {t.label for t in load(path, outcome.patched).workflow.transitions if t.id in ids} if ids else set()
+    labels = {t.label for t in loader(path, outcome.patched).workflow.transitions if t.id in ids} if ids else set()
     outcome.deferred = {
         _key(f.rule, f.status, f.transition)
         for f in findings
@@ -129,7 +142,7 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
         and (f.rule != "bot-resolve-sets-done" or not f.fixable)
     }
     outcome.notes = [*warnings, *plan.served]
-    outcome.remaining = _shown(config, findings)
+    outcome.remaining = shown_findings(config, findings)
     outcome.claimed = claimed
     return outcome
 
@@ -167,13 +180,14 @@ def _follow_up(
     options: bot.BotOptions,
     before: set[tuple[str, str, str]],
     followed: set[tuple[str, str, str]],
+    loader: Loader = load,
 ) -> None:
     """Fix what the patch's own change made necessary: a resolve that now sets a resolution makes
     the transitions out of the resolved status need to clear it (reopen-clears-resolution). Each
     fix is listed as a change; findings that were there before are left to `jwflint fix`."""
     for _ in range(MAX_ROUNDS):
         try:
-            current = load(outcome.path, outcome.patched)
+            current = loader(outcome.path, outcome.patched)
         except JwflintError as error:
             raise VerificationError(
                 f"{outcome.path}: the patched workflow does not parse ({error}); nothing written"
@@ -207,6 +221,18 @@ def _refuse_managed(source: Source, options: bot.BotOptions) -> None:
         )
 
 
+def bot_claims(
+    workflow: Workflow, plan: bot.BotPlan, engine: Engine
+) -> tuple[set[tuple[str, str, str]], list[Finding]]:
+    """The any-to-<bucket> findings a bot plan answers (a transition was added into the bucket's
+    role), and the workflow's findings before the patch."""
+    ctx = LintContext(workflow=workflow, catalogue=engine.config.catalogue)
+    added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
+    rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
+    before = engine.lint_workflow(workflow)
+    return {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}, before
+
+
 # --- jwflint fix ----------------------------------------------------------------------------------
 
 
@@ -221,7 +247,7 @@ def _suppressed(config: Config, workflow: str, rule: str, problem: Problem) -> b
     )
 
 
-def _shown(config: Config, findings: list[Finding]) -> list[Finding]:
+def shown_findings(config: Config, findings: list[Finding]) -> list[Finding]:
     """The findings lint would show: without the suppressed ones."""
     return [f for f in findings if not any(suppressions.matches(entry, f) for entry in config.suppressions)]
 
@@ -242,7 +268,7 @@ def fixable_problems(
     for rule in engine.rules:
         if rule.fix is None or not (rule.fix.safe or unsafe) or fixers.fixer_for(rule.check.name) is None:
             continue
-        if rule.id in ignored or rule.pack in ignored:
+        if rule.id in ignored or rule.pack in ignored or workflow.format not in rule.formats:
             continue
         for target in rule.selector.select(ctx):
             for problem in rule.check.function(target, rule.args, ctx):
@@ -251,8 +277,10 @@ def fixable_problems(
     return ctx, groups
 
 
-def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
-    original = load(path, data)
+def fix(
+    path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions, loader: Loader = load
+) -> Outcome:
+    original = loader(path, data)
     _refuse_managed(original, options)
     outcome = Outcome(path=path, original=data, patched=data)
     claimed: set[tuple[str, str, str]] = set()
@@ -276,10 +304,10 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
         if round_number == MAX_ROUNDS:
             raise VerificationError(f"{path}: fixes did not settle after {MAX_ROUNDS} rounds; nothing written")
         try:
-            current = load(path, splice.apply(current.data, taken))
+            current = loader(path, splice.apply(current.data, taken))
         except JwflintError as error:
             raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
     outcome.patched = current.data
-    outcome.remaining = _shown(engine.config, verify(original, current.data, engine, claimed))
+    outcome.remaining = shown_findings(engine.config, verify(original, current.data, engine, claimed, loader=loader))
     outcome.claimed = claimed
     return outcome

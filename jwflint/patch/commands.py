@@ -13,9 +13,11 @@ from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Severity
 from jwflint.core.outputs import Output
 from jwflint.lint.engine import Engine
-from jwflint.patch import apply
+from jwflint.patch import formats
 from jwflint.patch.apply import Outcome
 from jwflint.patch.bot import BOT_BUCKETS, DEFAULT_SUFFIX, BotOptions
+from jwflint.patch.cloud_request import check_request_path, write_update_request
+from jwflint.patch.formats import CloudOptions
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.output import (
     Destination,
@@ -26,7 +28,7 @@ from jwflint.patch.output import (
     write_patched,
 )
 from jwflint.patch.source import NotAWorkflow
-from jwflint.sources.files import PATCHED_SUFFIX, read_bytes
+from jwflint.sources.files import read_bytes
 from jwflint.sources.registry import expand_paths
 
 Compute = Callable[[str, bytes, Engine], Outcome]
@@ -69,17 +71,28 @@ def _run(
             print(line, file=report)
         outcomes.append(outcome)
         manual.extend(step for step in outcome.manual if step not in manual)
-    print_manual(manual, sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout)
+    stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout
+    print_manual(manual, stream, formats.medium(outcomes))
     if dest.manual_steps and outcomes:
         write_manual_steps(manual, dest.manual_steps)  # written even when empty: scripts can rely on it
     return None if failed else outcomes
 
 
 def run_patch_bot(
-    workflow: str, options: BotOptions, dest: Destination, lint_options: LintOptions, render: str | None = None
+    workflow: str,
+    options: BotOptions,
+    dest: Destination,
+    lint_options: LintOptions,
+    render: str | None = None,
+    cloud: CloudOptions | None = None,
 ) -> int:
+    cloud = cloud or CloudOptions()
+
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
-        return apply.patch_bot(path, data, engine, options)
+        return formats.patch_bot(path, data, engine, options, cloud)
+
+    if cloud.update_request:
+        check_request_path(cloud.update_request, workflow, dest)
 
     if render:
         from jwflint.render.api import choose_format
@@ -89,6 +102,9 @@ def run_patch_bot(
     outcomes = _run([workflow], compute, dest, EngineCache(lint_options), also=also)
     if outcomes is None:
         return exitcodes.USAGE
+    if cloud.update_request:
+        stream = sys.stderr if dest.diff or dest.xml_to_stdout(workflow) else sys.stdout
+        print(write_update_request(outcomes[0], cloud.update_request), file=stream)
     if render:
         from jwflint.render.api import render_patch
         from jwflint.render.report import ManualItem
@@ -109,12 +125,12 @@ def run_patch_bot(
 
 
 def fix_paths(paths: list[str]) -> list[str]:
-    """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml) in folders."""
+    """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml, .json, .jwb) in folders."""
     files = []
     for path in paths:
-        expanded = expand_paths([path], kinds=("xml",))  # patching Cloud JSON and .jwb: issue 12 (write half)
+        expanded = expand_paths([path])
         if expanded != [path]:
-            expanded = [p for p in expanded if not p.lower().endswith(PATCHED_SUFFIX)]
+            expanded = [p for p in expanded if not formats.is_patched_output(p)]
         files.extend(expanded)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
@@ -129,17 +145,26 @@ def run_fix(
     skip_non_workflow: bool = False,
     fail_on: str | None = None,
     force: bool = False,
+    update_request: str | None = None,
 ) -> int:
     options = BotOptions(force=force)
+    cloud = CloudOptions(update_request=update_request)
 
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
-        return apply.fix(path, data, engine, unsafe, options)
+        return formats.fix(path, data, engine, unsafe, options, cloud)
 
     files = fix_paths(paths)
+    if update_request:
+        if len(files) != 1:
+            raise JwflintError("--update-request takes a single input workflow document")
+        check_request_path(update_request, files[0], dest)
     cache = EngineCache(lint_options)
     outcomes = _run(files, compute, dest, cache, skip_non_workflow)
     if outcomes is None:
         return exitcodes.USAGE
+    if update_request and outcomes:
+        report = sys.stderr if dest.diff or dest.xml_to_stdout(files[0]) else sys.stdout
+        print(write_update_request(outcomes[0], update_request), file=report)
     remaining = [f for o in outcomes for f in o.remaining]
     unsafe_left = sum(1 for f in remaining if f.fixable) if not unsafe else 0
     stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in files) else sys.stdout
