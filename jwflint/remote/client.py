@@ -113,6 +113,15 @@ class JiraClient:
     def values(self, path: str, params: dict[str, Any] | None = None) -> list[Any]:
         return [value for page in self.pages(path, params) for value in page["values"]]
 
+    def listing(self, path: str) -> list[Any]:
+        """A listing that some Jira versions page and others return whole (Data Center's screens)."""
+        first = self.get(path)
+        if isinstance(first, list):
+            return first
+        if isinstance(first, dict) and first.get("isLast") is True and isinstance(first.get("values"), list):
+            return first["values"]
+        return self.values(path)
+
     # -- one request, its retries and its errors ------------------------------------------------
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -141,9 +141,8 @@ def _screens(client: JiraClient, snapshot: Snapshot) -> list[dict[str, Any]]:
         listed = client.values(f"{api}/screens", {"id": ids})
         names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
     else:
-        answer = client.get(f"{api}/screens")
-        listed = answer.get("values", []) if isinstance(answer, dict) else answer
-        names = {int(s["id"]): str(s.get("name") or "") for s in listed or [] if isinstance(s, dict) and "id" in s}
+        listed = client.listing(f"{api}/screens")
+        names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
         ids = sorted(names)
     screens = []
     with progress(ids, "screens") as bar:
@@ -166,8 +165,10 @@ def _resolutions(client: JiraClient) -> list[dict[str, Any]]:
     for item in found:
         if isinstance(item, dict) and "id" in item and "name" in item:
             entry: dict[str, Any] = {"id": str(item["id"]), "name": str(item["name"])}
-            if item.get("isDefault") is not None:
-                entry["default"] = bool(item["isDefault"])
+            # the OpenAPI description says "default"; captured Cloud answers say "isDefault"
+            default = item.get("isDefault", item.get("default"))
+            if default is not None:
+                entry["default"] = bool(default)
             resolutions.append(entry)
     return resolutions
 

@@ -38,25 +38,23 @@ class Site:
 
         if self._auth[0] == "basic":
             return httpx.BasicAuth(self._auth[1], self._auth[2])
-        return _Bearer(self._auth[1])
+        token = self._auth[1]
+
+        class BearerAuth(httpx.Auth):
+            """A Data Center personal access token; its repr hides the token."""
+
+            def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+                request.headers["Authorization"] = f"Bearer {token}"
+                yield request
+
+            def __repr__(self) -> str:
+                return "BearerAuth(<redacted>)"
+
+        return BearerAuth()
 
     def describe(self) -> str:
         who = f"as {self._auth[1]}" if self._auth[0] == "basic" else "with a personal access token"
         return f"{self.url} ({'Jira Cloud' if self.kind == CLOUD else 'Jira Data Center'}, {who})"
-
-
-class _Bearer:
-    """httpx auth flow for a Data Center personal access token; its repr hides the token."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __repr__(self) -> str:
-        return "_Bearer(<redacted>)"
-
-    def auth_flow(self, request):  # type: ignore[no-untyped-def]  # httpx.Auth protocol
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
 
 
 def site_from_environment(environ: dict[str, str] | None = None) -> Site:
