@@ -1,6 +1,6 @@
 """Golden tests for every bundled rule: fixtures/rules/<rule-id>/ holds failing and passing workflows.
 
-Layout of a rule's folder:
+Layout of a rule's folder (a case is a .xml export, a Cloud workflow .json or a .jwb bundle):
   fail*.xml            must produce at least one finding of the rule
   fail*.expected.txt   the rule's findings, one per line: ``line:col: severity message``
   pass*.xml            must produce no finding of the rule
@@ -25,6 +25,11 @@ from .conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
 UPDATE = os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1"
+CASE_SUFFIXES = (".xml", ".json", ".jwb")
+
+
+def _files(folder: Path, prefix: str) -> list[Path]:
+    return sorted(p for p in folder.glob(prefix + "*") if p.suffix in CASE_SUFFIXES) if folder.is_dir() else []
 
 
 def _bundled_rules() -> list:
@@ -35,9 +40,8 @@ def _cases() -> list[tuple[str, Path]]:
     cases = []
     if RULE_FIXTURES.is_dir():
         for folder in sorted(p for p in RULE_FIXTURES.iterdir() if p.is_dir()):
-            for xml in sorted(folder.glob("*.xml")):
-                if xml.name.startswith(("fail", "pass")):
-                    cases.append((folder.name, xml))
+            for case in [*_files(folder, "fail"), *_files(folder, "pass")]:
+                cases.append((folder.name, case))
     return cases
 
 
@@ -62,7 +66,7 @@ def test_rule_case(rule_id: str, case: Path) -> None:
         assert findings == [], f"{case.name} should not trigger {rule_id}:\n{_render(findings)}"
         return
     assert findings, f"{case.name} should trigger {rule_id}"
-    golden = case.with_name(case.name[: -len(".xml")] + ".expected.txt")
+    golden = case.with_name(case.stem + ".expected.txt")
     actual = _render(findings)
     if UPDATE or not golden.exists():
         if not UPDATE:
@@ -75,8 +79,7 @@ def test_every_bundled_rule_has_failing_and_passing_fixtures() -> None:
     missing = []
     for rule in _bundled_rules():
         folder = RULE_FIXTURES / rule.id
-        fails = list(folder.glob("fail*.xml")) if folder.is_dir() else []
-        passes = list(folder.glob("pass*.xml")) if folder.is_dir() else []
+        fails, passes = _files(folder, "fail"), _files(folder, "pass")
         if not fails or not passes:
             missing.append(f"{rule.id} (fail: {len(fails)}, pass: {len(passes)})")
     assert not missing, "rules without fixtures in fixtures/rules/<id>/: " + ", ".join(missing)

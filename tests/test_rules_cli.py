@@ -24,7 +24,7 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def rows(text: str) -> dict[str, list[str]]:
-    table = [re.split(r" {2,}", line, maxsplit=4) for line in text.splitlines()[:-1]]
+    table = [re.split(r" {2,}", line, maxsplit=5) for line in text.splitlines()[:-1]]
     return {cells[0]: cells for cells in table}
 
 
@@ -32,18 +32,19 @@ def test_rules_lists_every_rule_with_its_columns() -> None:
     run = invoke(["rules"])
     assert run.code == 0
     lines = run.stdout.splitlines()
-    assert re.match(r"^ID +SEVERITY +PACK +FIXABLE +SUMMARY$", lines[0])
+    assert re.match(r"^ID +SEVERITY +PACK +FIXABLE +FORMATS +SUMMARY$", lines[0])
     table = rows(run.stdout)
     assert list(table)[1:] == ALL_IDS
-    assert table["missing-status-id"] == ["missing-status-id", "error", "structure", "no",
+    assert table["missing-status-id"] == ["missing-status-id", "error", "structure", "no", "all",
                                           "A step has no jira.status.id meta."]
     stale = "A suppression in the config hid no finding in the linted workflows it names."
-    assert table["stale-suppression"] == ["stale-suppression", "warning", "config", "no", stale]
+    assert table["stale-suppression"] == ["stale-suppression", "warning", "config", "no", "all", stale]
     fixable = {cells[3] for cells in table.values()}
     assert fixable <= {"FIXABLE", "no", "safe", "unsafe"} and len(fixable) > 2
     assert lines[-1] == f"{len(ALL_IDS)} rules; `jwflint explain RULE` shows one rule's documentation"
     # the summary column starts at the same place on every line
-    starts = {line.index(cells[4]) for line, cells in zip(lines[1:-1], list(table.values())[1:], strict=True)}
+    assert table["standard-post-functions"][4] == "xml,jwb"  # Cloud JSON does not list the built-ins
+    starts = {line.index(cells[5]) for line, cells in zip(lines[1:-1], list(table.values())[1:], strict=True)}
     assert len(starts) == 1
 
 
@@ -61,9 +62,12 @@ def test_rules_json() -> None:
         "fixable": False,
         "fix_safe": None,
         "summary": "A suppression in the config hid no finding in the linted workflows it names.",
+        "formats": ["xml", "jwb", "cloud"],
         "check": "stale_suppression",
         "docs": stale["docs"],
     }
+    post_functions = next(r for r in rules if r["id"] == "standard-post-functions")
+    assert post_functions["formats"] == ["xml", "jwb"]
     assert set(stale["docs"]) == {"why", "bad", "good", "how_to_fix"}
     assert all(r["fix_safe"] in (True, False) for r in rules if r["fixable"])
 

@@ -18,7 +18,7 @@ from jwflint.core.findings import Finding, Severity
 from jwflint.lint.engine import FileResult
 from jwflint.lint.rules import Rule
 from jwflint.lint.suppressions import config_rules
-from jwflint.sources.files import expand_paths
+from jwflint.sources.registry import expand_paths
 
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 

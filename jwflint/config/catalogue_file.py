@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.config.yaml_source import line_of, load_yaml, read_yaml_file
+from jwflint.core import jira
 from jwflint.core.errors import ConfigError
 from jwflint.model.buckets import BUCKETS
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen, StatusInfo, default_screens
 
 CATALOGUE_KEYS = ("statuses", "buckets", "screens", "resolutions", "done_resolution", "bot")
 BOT_KEYS = ("group", "role", "user", "permissions")
-STATUS_KEYS = ("name", "bucket")
+STATUS_KEYS = ("name", "bucket", "category")
 SCREEN_KEYS = ("name", "fields", "rest")
 
 
@@ -68,7 +69,11 @@ def _statuses(data: Any, fail: _Fail) -> dict[str, StatusInfo]:
         bucket = info.get("bucket")
         if bucket is not None and bucket not in BUCKETS:
             raise fail(info, "bucket", f"unknown bucket {bucket!r} (expected one of: {', '.join(BUCKETS)})")
-        statuses[str(status_id)] = StatusInfo(str(status_id), _optional_str(info.get("name")), bucket)
+        category = info.get("category")
+        if category is not None and category not in jira.STATUS_CATEGORIES:
+            expected = ", ".join(jira.STATUS_CATEGORIES)
+            raise fail(info, "category", f"unknown category {category!r} (expected one of: {expected})")
+        statuses[str(status_id)] = StatusInfo(str(status_id), _optional_str(info.get("name")), bucket, category)
     return statuses
 
 

@@ -20,7 +20,8 @@ from jwflint.model.buckets import BUCKETS, Buckets
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Workflow
 from jwflint.sources import osworkflow_xml
-from jwflint.sources.files import DEFAULT_MAX_BYTES, expand_paths, read_bytes
+from jwflint.sources.files import DEFAULT_MAX_BYTES, read_bytes
+from jwflint.sources.registry import expand_paths
 from jwflint.sources.xml_document import XMLSyntax, parse
 
 CONFIG_NAME = ".jwflint.yaml"
@@ -86,7 +87,7 @@ def load_workflows(paths: list[str]) -> list[Workflow]:
     workflows: list[Workflow] = []
     for given in paths:
         from_folder = Path(given).is_dir()
-        files = expand_paths([given])
+        files = expand_paths([given], kinds=("xml",))  # init reads XML exports
         if from_folder and not files:
             raise InputError(f"{given}: no *.xml files in this folder")
         for path in files:

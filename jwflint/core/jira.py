@@ -197,3 +197,99 @@ META_PERMISSION_PREFIX = "jira.permission."
 PERMISSION_META_TYPES = {"group": "group", "user": "user", "projectrole": "project role", "userCF": "custom field"}
 TRIGGER_WEBHOOK = "com.atlassian.jira.plugins.webhooks.workflow.TriggerWebhookFunction"
 ARG_WEBHOOK_ID = "field.webhookId"
+
+# --- Jira Cloud: the new workflow REST API (/rest/api/3/workflows) ---------------------------------
+# Rule keys and parameters as the spec's GET /workflows/capabilities description lists them
+# (shared/research/jira-cloud-apply.md §3). Checks speak OSWorkflow: the Cloud reader translates
+# each rule into the classes and args that mean the same thing (cloud_rule_equivalents), here and
+# nowhere else, and keeps the rule key on the model's Function for messages.
+CLOUD_UPDATE_FIELD = "system:update-field"
+CLOUD_CHANGE_ASSIGNEE = "system:change-assignee"
+CLOUD_RESTRICT = "system:restrict-issue-transition"
+CLOUD_RESTRICT_FROM_ALL = "system:restrict-from-all-users"
+CLOUD_TRANSITION_SCREEN = "system:transition-screen"
+CLOUD_CHECK_PERMISSION = "system:check-permission-validator"
+CLOUD_TRIGGER_WEBHOOK = "system:trigger-webhook"
+CLOUD_RESTRICT_MODE_USERS = "users"  # hidden from people, the API may still run it
+CLOUD_RESTRICT_MODE_ALL = "usersAndAPI"  # nobody may run it
+CLOUD_ALLOW_ASSIGNEE = "allow-assignee"
+CLOUD_ALLOW_REPORTER = "allow-reporter"
+CLOUD_PARAM_SCREEN_ID = "screenId"
+
+# Status categories: the new API's enum, and the classic ids a .jwb's statuses.json carries.
+CATEGORY_TODO = "TODO"
+CATEGORY_IN_PROGRESS = "IN_PROGRESS"
+CATEGORY_DONE = "DONE"
+STATUS_CATEGORIES = (CATEGORY_TODO, CATEGORY_IN_PROGRESS, CATEGORY_DONE)
+# StatusCategoryImpl: 2 new (To Do), 4 indeterminate (In Progress), 3 done; 1 is "No Category".
+STATUS_CATEGORY_IDS = {"2": CATEGORY_TODO, "4": CATEGORY_IN_PROGRESS, "3": CATEGORY_DONE}
+STATUS_CATEGORY_KEYS = {"new": CATEGORY_TODO, "indeterminate": CATEGORY_IN_PROGRESS, "done": CATEGORY_DONE}
+
+PERMISSION_VALIDATOR = "com.atlassian.jira.workflow.validator.PermissionValidator"
+
+_ASSIGNEE_BY_TYPE = {  # system:change-assignee type -> (class, assignee value for UpdateIssueField)
+    "to-unassigned": (UPDATE_ISSUE_FIELD, ""),
+    "to-default-user": (UPDATE_ISSUE_FIELD, ASSIGNEE_AUTOMATIC),
+    "to-current-user": (ASSIGN_FUNCTIONS[0], None),
+    "to-reporter": (ASSIGN_FUNCTIONS[1], None),
+    "to-lead": (ASSIGN_FUNCTIONS[2], None),
+}
+
+
+def split_list(value: str) -> list[str]:
+    """Cloud rule parameters hold lists as comma-separated strings."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def cloud_rule_equivalents(rule_key: str, parameters: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """The OSWorkflow (class name, args) that mean what a Cloud rule means; [] when none does.
+
+    ``system:restrict-issue-transition`` gives one condition per group, role, permission or
+    account it names; the rule holds when ANY of them does (the caller groups them with OR).
+    The rule's own parameters stay in every args dict, so nothing the rule said is lost.
+    """
+    if rule_key == CLOUD_UPDATE_FIELD:
+        field, value = parameters.get("field", ""), parameters.get("value", "")  # no value clears the field
+        return [(UPDATE_ISSUE_FIELD, {**parameters, ARG_FIELD_NAME: field, ARG_FIELD_VALUE: value})]
+    if rule_key == CLOUD_CHANGE_ASSIGNEE:
+        kind = parameters.get("type", "")
+        if kind == "to-selected-user":
+            return [(UPDATE_ISSUE_FIELD, {**parameters, ARG_FIELD_NAME: FIELD_ASSIGNEE,
+                                          ARG_FIELD_VALUE: parameters.get("accountId", "")})]
+        if kind in _ASSIGNEE_BY_TYPE:
+            class_name, value = _ASSIGNEE_BY_TYPE[kind]
+            if value is None:
+                return [(class_name, dict(parameters))]
+            return [(class_name, {**parameters, ARG_FIELD_NAME: FIELD_ASSIGNEE, ARG_FIELD_VALUE: value})]
+        return []
+    if rule_key == CLOUD_RESTRICT_FROM_ALL:
+        mode = parameters.get("restrictMode", "")
+        if mode == CLOUD_RESTRICT_MODE_USERS:
+            return [(REMOTE_ONLY, dict(parameters))]
+        if mode == CLOUD_RESTRICT_MODE_ALL:
+            return [(ALWAYS_FALSE, dict(parameters))]
+        return []
+    if rule_key == CLOUD_TRIGGER_WEBHOOK:
+        return [(TRIGGER_WEBHOOK, {**parameters, ARG_WEBHOOK_ID: parameters.get("webhookId", "")})]
+    if rule_key == CLOUD_CHECK_PERMISSION:
+        return [(PERMISSION_VALIDATOR, {**parameters, ARG_PERMISSIONS[0]: parameters.get("permissionKey", "")})]
+    if rule_key == CLOUD_RESTRICT:
+        found: list[tuple[str, dict[str, str]]] = []
+        for group in split_list(parameters.get("groupIds", "")):
+            found.append((USER_IN_GROUP, {**parameters, ARG_GROUP: group}))
+        for role in split_list(parameters.get("roleIds", "")):
+            found.append((IN_PROJECT_ROLE, {**parameters, ARG_PROJECT_ROLE: role}))
+        for key in split_list(parameters.get("permissionKeys", "")):
+            found.append((PERMISSION_CONDITION, {**parameters, ARG_PERMISSIONS[0]: key}))
+        for account in split_list(parameters.get("accountIds", "")):
+            if account == CLOUD_ALLOW_ASSIGNEE:
+                found.append((ALLOW_ONLY_ASSIGNEE, dict(parameters)))
+            elif account == CLOUD_ALLOW_REPORTER:
+                found.append((ALLOW_ONLY_REPORTER, dict(parameters)))
+            else:  # a named account: the rule key stays the class; checks find the bot's id in args
+                found.append((CLOUD_RESTRICT, {**parameters, "accountIds": account}))
+        for name in ("groupCustomFields", "allowUserCustomFields"):
+            for custom_field in split_list(parameters.get(name, "")):
+                found.append((USER_IS_IN_CUSTOM_FIELD, {**parameters, "fieldName": custom_field}))
+        return found
+    return []

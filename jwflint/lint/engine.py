@@ -16,18 +16,20 @@ from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
 from jwflint.model.workflow import Workflow
-from jwflint.sources import osworkflow_xml
+from jwflint.sources import registry
 from jwflint.sources.files import read_bytes
-from jwflint.sources.xml_document import XMLSyntax, parse, written_name
 
 
 @dataclass
 class FileResult:
     path: str
     findings: list[Finding]
-    workflow: Workflow | None = None
+    workflow: Workflow | None = None  # the first (or only) workflow of the file
     failed: bool = False  # the input could not be linted: exit code 2
     skipped: bool = False  # not a workflow, and the caller asked to skip those
+    # Every workflow of the file: a Cloud JSON document may hold several (each linted on its own,
+    # its findings named by its workflow); XML exports and bundles hold one.
+    workflows: list[Workflow] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         workflow = self.workflow
@@ -121,25 +123,18 @@ class Engine:
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
         try:
-            document = parse(path, data)
-        except XMLSyntax as error:
-            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
-        root = document.root
-        if root.tag != "workflow":
+            workflows = registry.read(path, data, self.config.max_file_size)
+        except registry.NotAWorkflow as error:
             if self.skip_non_workflow:
                 return FileResult(path, [], skipped=True)
-            line, column = document.position(root)
-            return self._failure(
-                path,
-                InputFailure(
-                    "not-a-workflow",
-                    f"the root element is <{written_name(root)}>, not <workflow>: not a Jira workflow export",
-                    line,
-                    column,
-                ),
-            )
-        workflow = osworkflow_xml.build(document)
-        return FileResult(path, self.lint_workflow(workflow), workflow=workflow)
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        except registry.SourceError as error:
+            return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
+        findings: list[Finding] = []
+        for workflow in workflows:
+            findings.extend(self.lint_workflow(workflow))
+        first = workflows[0] if workflows else None
+        return FileResult(path, sort_findings(findings), workflow=first, workflows=workflows)
 
     def _failure(self, path: str, failure: InputFailure) -> FileResult:
         rule = self.input_rule(failure.kind)
@@ -165,8 +160,11 @@ class Engine:
         )
         ignored = self.config.ignored_for(workflow.path) if self.config.per_path_ignores else set()
         findings: list[Finding] = []
+        source_format = workflow.format
         for rule in self.rules:
             if ignored and (rule.id in ignored or rule.pack in ignored):
+                continue
+            if source_format not in rule.formats:
                 continue
             check, args = rule.check.function, rule.args
             # The hot loop: every transition-scoped rule runs once per transition.

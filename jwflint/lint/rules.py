@@ -22,9 +22,10 @@ from jwflint.core.resources import rules_dir
 from jwflint.lint.checks import CHECKS
 from jwflint.lint.checks.base import Arg, Check, Problem
 from jwflint.lint.selectors import Selector, parse_selector
+from jwflint.model.workflow import FORMATS
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-RULE_FIELDS = ("id", "summary", "severity", "given", "check", "args", "message", "docs", "fix")
+RULE_FIELDS = ("id", "summary", "severity", "given", "check", "args", "message", "docs", "fix", "formats")
 DOC_FIELDS = ("why", "bad", "good", "how_to_fix", "see")
 FIX_FIELDS = ("safe", "description")
 
@@ -51,6 +52,9 @@ class Rule:
     message: str | None = None
     docs: dict[str, str] = field(default_factory=dict)
     fix: Fix | None = None
+    # The source formats the rule has a meaning for (model.workflow.FORMATS); it does not run on
+    # the others (e.g. Jira's built-in post-functions, which Cloud JSON does not list).
+    formats: tuple[str, ...] = FORMATS
 
     @property
     def fixable(self) -> bool:
@@ -142,6 +146,7 @@ def _load_rule(entry: Any, path: str, pack: str, item_line: int) -> Rule:
         if key not in DOC_FIELDS:
             raise fail("docs", f"unknown docs field {key!r} (expected one of: {', '.join(DOC_FIELDS)})")
     fix = _parse_fix(entry.get("fix"), check, lambda m: fail("fix", m))
+    formats = _parse_formats(entry.get("formats"), lambda m: fail("formats", m))
     return Rule(
         id=rule_id,
         summary=entry["summary"].strip(),
@@ -154,7 +159,21 @@ def _load_rule(entry: Any, path: str, pack: str, item_line: int) -> Rule:
         message=message,
         docs={k: str(v).strip() for k, v in docs.items()},
         fix=fix,
+        formats=formats,
     )
+
+
+def _parse_formats(value: Any, fail: Any) -> tuple[str, ...]:
+    """``formats:`` is a list of source formats (default: all of them)."""
+    if value is None:
+        return FORMATS
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise fail(f"formats must be a non-empty list of: {', '.join(FORMATS)}")
+    for name in names:
+        if name not in FORMATS:
+            raise fail(f"unknown format {name!r} (expected one of: {', '.join(FORMATS)})")
+    return tuple(f for f in FORMATS if f in names)
 
 
 def _parse_fix(value: Any, check: Check, fail: Any) -> Fix | None:

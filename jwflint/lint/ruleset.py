@@ -20,6 +20,7 @@ from jwflint.lint import ruledocs
 from jwflint.lint.engine import load_rules
 from jwflint.lint.rules import Rule, unknown_rule
 from jwflint.lint.suppressions import config_rules
+from jwflint.model.workflow import FORMATS
 
 WIDTH = 88
 
@@ -56,11 +57,16 @@ def fixable(rule: Rule) -> str:
     return "safe" if rule.fix.safe else "unsafe"
 
 
+def formats(rule: Rule) -> str:
+    """``all``, or the formats a rule runs on (``xml,jwb``)."""
+    return "all" if set(rule.formats) == set(FORMATS) else ",".join(rule.formats)
+
+
 def list_text(ruleset: RuleSet) -> str:
-    header = ("ID", "SEVERITY", "PACK", "FIXABLE", "SUMMARY")
-    rows = [(r.id, ruleset.severity(r).label, r.pack, fixable(r), r.summary) for r in ruleset.rules]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4]
+    header = ("ID", "SEVERITY", "PACK", "FIXABLE", "FORMATS", "SUMMARY")
+    rows = [(r.id, ruleset.severity(r).label, r.pack, fixable(r), formats(r), r.summary) for r in ruleset.rules]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5]
              for row in [header, *rows]]
     lines.append(f"{len(rows)} rules; `jwflint explain RULE` shows one rule's documentation")
     return "\n".join(lines) + "\n"
@@ -76,6 +82,7 @@ def list_json(ruleset: RuleSet) -> str:
             "fixable": r.fix is not None,
             "fix_safe": r.fix.safe if r.fix is not None else None,
             "summary": r.summary,
+            "formats": list(r.formats),
             "check": r.check.name,
             "docs": {key: r.docs[key] for key, _ in ruledocs.SECTIONS if r.docs.get(key)},
         }

@@ -1,7 +1,9 @@
 """Status buckets: which statuses play the roles a service-desk bot needs.
 
-A status belongs to a bucket by the catalogue (status id or name), else by Jira's seed status
-ids (1 Open, 3 In Progress, 4 Reopened, 5 Resolved, 6 Closed), else by a name synonym. Every
+A status belongs to a bucket by the catalogue (status id or name), else by its status category
+where the source or the catalogue knows it (DONE → resolved, IN_PROGRESS → in progress or
+waiting, TODO → new, reopened or waiting, the name choosing within the category), else by Jira's
+seed status ids (1 Open, 3 In Progress, 4 Reopened, 5 Resolved, 6 Closed), else by a name synonym. Every
 assignment keeps its reason so findings can say which status was taken and why.
 """
 
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jwflint.core import jira
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Status, Workflow
 
@@ -30,6 +33,13 @@ BUCKET_TITLES = {
     REOPENED: "Reopened",
     NEW: "New",
     WAITING: "Waiting",
+}
+
+# The buckets a status category allows, its default first; a name synonym picks another of them.
+CATEGORY_BUCKETS = {
+    jira.CATEGORY_DONE: (RESOLVED,),
+    jira.CATEGORY_IN_PROGRESS: (IN_PROGRESS, WAITING),
+    jira.CATEGORY_TODO: (NEW, REOPENED, WAITING),
 }
 
 DEFAULT_STATUS_BUCKETS = {"1": NEW, "3": IN_PROGRESS, "4": REOPENED, "5": RESOLVED, "6": RESOLVED}
@@ -108,12 +118,13 @@ class Buckets:
                 self.by_step[status.step_id] = assignment
 
     def status_name(self, status: Status) -> str:
-        """The Jira status name when the catalogue or Jira's defaults know it, else the step name."""
-        return self.catalogue.status_name(status.status_id) or status.name
+        """The Jira status name when the catalogue, the source or Jira's defaults know it, else the step name."""
+        return self.catalogue.status_name(status.status_id) or status.status_name or status.name
 
     def _names(self, status: Status) -> list[str]:
         """The names a status is known by: its Jira status name, then its step name."""
-        return [n for n in (self.catalogue.status_name(status.status_id or ""), status.name) if n]
+        names = (self.catalogue.status_name(status.status_id or ""), status.status_name, status.name)
+        return [n for n in names if n]
 
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
@@ -133,6 +144,9 @@ class Buckets:
                 key = self._key(name)
                 if key in configured:
                     return Assignment(configured[key], f"config: status {name!r}", False)
+        category = status.category or (info.category if info is not None else None)
+        if category in CATEGORY_BUCKETS:
+            return self._by_category(status, category)
         default = _DEFAULT_ASSIGNMENTS.get(status_id)
         if default is not None:
             return default
@@ -141,6 +155,14 @@ class Buckets:
             if bucket is not None:
                 return Assignment(bucket, f"its name {name!r}", True)
         return None
+
+    def _by_category(self, status: Status, category: str) -> Assignment:
+        allowed = CATEGORY_BUCKETS[category]
+        for name in self._names(status):
+            bucket = _SYNONYM_INDEX.get(self._key(name))
+            if bucket in allowed and bucket != allowed[0]:
+                return Assignment(bucket, f"category {category} and its name {name!r}", True)
+        return Assignment(allowed[0], f"category {category}", True)
 
     def bucket_of(self, status: Status) -> str | None:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None

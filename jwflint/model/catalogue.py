@@ -30,6 +30,7 @@ class StatusInfo:
     id: str
     name: str | None = None
     bucket: str | None = None
+    category: str | None = None  # Jira's status category: TODO, IN_PROGRESS or DONE
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,12 @@ class Document(Protocol):
     def position(self, anchor: Any) -> tuple[int, int]: ...
 
 
+# The source formats a workflow can come from; rule packs name them in ``formats:``.
+FORMAT_XML = "xml"  # an OSWorkflow XML export
+FORMAT_JWB = "jwb"  # a .jwb bundle (its workflow.xml, with statuses.json's names and categories)
+FORMAT_CLOUD = "cloud"  # Jira Cloud workflow JSON (the new REST API)
+FORMATS = (FORMAT_XML, FORMAT_JWB, FORMAT_CLOUD)
+
 INITIAL = "initial"
 GLOBAL = "global"
 COMMON = "common"
@@ -60,10 +66,13 @@ class Function:
     args: dict[str, str]
     element: Anchor
     negate: bool = False
+    # The Cloud rule key (``system:update-field``) this function was translated from, if any:
+    # class_name and args then hold the OSWorkflow equivalent (core.jira.cloud_rule_equivalents).
+    rule_key: str | None = None
 
     @property
     def short_name(self) -> str:
-        return jira.short_class(self.class_name)
+        return self.rule_key or jira.short_class(self.class_name)
 
 
 @dataclass(eq=False)
@@ -125,6 +134,11 @@ class Status:
     metas: dict[str, str]
     element: Anchor
     action_ids: list[int] = field(default_factory=list)  # local actions and common-action refs
+    # Jira's status category (core.jira.STATUS_CATEGORIES) when the source says it: Cloud JSON's
+    # statuses[], a .jwb's statuses.json. None for plain XML, which carries no category.
+    category: str | None = None
+    # The Jira status's own name when the source gives it apart from the step name (a .jwb).
+    status_name: str | None = None
 
     @property
     def label(self) -> str:
@@ -153,6 +167,7 @@ class Workflow:
     unusual: list[Anchor]
     steps_by_id: dict[int, Status]
     actions_by_id: dict[int, Transition]
+    format: str = FORMAT_XML  # one of FORMATS: which rules have a meaning for it
     _graph: object | None = field(default=None, repr=False)
 
     @property

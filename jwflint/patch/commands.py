@@ -24,7 +24,8 @@ from jwflint.patch.output import (
     write_patched,
 )
 from jwflint.patch.source import NotAWorkflow
-from jwflint.sources.files import PATCHED_SUFFIX, expand_paths, read_bytes
+from jwflint.sources.files import PATCHED_SUFFIX, read_bytes
+from jwflint.sources.registry import expand_paths
 
 Compute = Callable[[str, bytes, Engine], Outcome]
 
@@ -95,7 +96,7 @@ def fix_paths(paths: list[str]) -> list[str]:
     """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml) in folders."""
     files = []
     for path in paths:
-        expanded = expand_paths([path])
+        expanded = expand_paths([path], kinds=("xml",))  # patching Cloud JSON and .jwb: issue 12 (write half)
         if expanded != [path]:
             expanded = [p for p in expanded if not p.lower().endswith(PATCHED_SUFFIX)]
         files.extend(expanded)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import IO
 
 from jwflint.core.errors import InputError
@@ -11,20 +10,6 @@ from jwflint.core.errors import InputError
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN_NAME = "-"
 PATCHED_SUFFIX = ".patched.xml"  # what `fix` and `patch` write beside an input by default
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; directories become their ``*.xml`` files, recursively, in sorted order."""
-    result: list[str] = []
-    for path in paths:
-        candidate = Path(path)
-        if path != "-" and candidate.is_dir():
-            result.extend(
-                str(p) for p in sorted(candidate.rglob("*")) if p.suffix.lower() == ".xml" and p.is_file()
-            )
-        else:
-            result.append(path)
-    return result
 
 
 def size_text(size: int) -> str:

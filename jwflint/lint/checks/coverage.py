@@ -18,7 +18,7 @@ from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
 from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, RESOLVED, ROLE_FALLBACK
 from jwflint.model.catalogue import Screen
-from jwflint.model.workflow import GLOBAL, INITIAL, Function, Status, Transition, Workflow
+from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Status, Transition, Workflow
 
 # Long lists of statuses are cut after this many names, so a 2,000-status workflow stays readable.
 MAX_LISTED = 10
@@ -184,6 +184,8 @@ def target_status(workflow: Workflow, transition: Transition, steps: frozenset[i
 def section_element(workflow: Workflow) -> etree._Element:
     """Where a workflow-wide coverage finding points: <global-actions>, else <steps>, else the root."""
     root = workflow.root
+    if workflow.format == FORMAT_CLOUD:
+        return root  # the workflow's own JSON object
     for tag in (jira.GLOBAL_ACTIONS, jira.STEPS):
         child = next(root.iterchildren(tag), None)  # lxml filters by tag, without a proxy per child
         if child is not None:

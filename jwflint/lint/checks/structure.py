@@ -10,7 +10,7 @@ from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
 
 INPUT = "input"
 
-INPUT_KINDS = ("xml-syntax", "unsafe-xml", "input-error", "not-a-workflow")
+INPUT_KINDS = ("xml-syntax", "unsafe-xml", "input-error", "not-a-workflow", "json-syntax", "bad-bundle")
 
 MODEL_KINDS = (
     "leading-whitespace",
