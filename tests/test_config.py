@@ -312,7 +312,7 @@ CONFIG_ERRORS = [
         "unknown-catalogue-key",
         "catalogue:\n  fields: {}\n",
         "{p}:2: unknown catalogue key 'fields' (expected one of: statuses, buckets, screens, resolutions, "
-        "done_resolution, bot)",
+        "done_resolution, bot, permission_schemes, project_roles, projects)",
     ),
     (
         "bad-screen-id",
@@ -338,7 +338,8 @@ CONFIG_ERRORS = [
     (
         "unknown-bot-key",
         "catalogue:\n  bot:\n    account: svc\n",
-        "{p}:3: unknown bot key 'account' (expected one of: group, role, user, permissions)",
+        "{p}:3: unknown bot key 'account' (expected one of: group, role, user, permissions, account_id, groups, "
+        "group_ids, roles, product_access)",
     ),
     (
         "done-resolution-unknown",
@@ -405,7 +406,7 @@ def test_pyproject_errors_name_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "pyproject.toml", toml)
     assert config_error(path) == (
         f"{path}:5: unknown catalogue key 'screen' (expected one of: statuses, buckets, "
-        "screens, resolutions, done_resolution, bot)"
+        "screens, resolutions, done_resolution, bot, permission_schemes, project_roles, projects)"
     )
     path = write(tmp_path, "pyproject.toml", '[tool.jwflint]\nfail_on = "error\n')
     assert config_error(path) == f"{path}:2: invalid TOML: Illegal character '\\n'"

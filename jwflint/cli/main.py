@@ -15,6 +15,7 @@ import click
 from jwflint import __version__
 from jwflint.core import exitcodes
 from jwflint.core.errors import JwflintError
+from jwflint.core.secrets import redact
 
 
 class JwflintGroup(click.Group):
@@ -37,7 +38,7 @@ class JwflintGroup(click.Group):
             error.show()
             sys.exit(exitcodes.USAGE)
         except JwflintError as error:
-            click.echo(f"jwflint: error: {error}", err=True)
+            click.echo(redact(f"jwflint: error: {error}"), err=True)
             sys.exit(exitcodes.USAGE)
         except KeyboardInterrupt:
             click.echo("jwflint: interrupted", err=True)
@@ -47,11 +48,14 @@ class JwflintGroup(click.Group):
             sys.exit(exitcodes.OK)
         except Exception as error:
             if debug:
-                raise
-            click.echo(
-                f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)",
-                err=True,
-            )
+                import traceback
+
+                # printed here rather than re-raised so that a Jira token in an exception's text
+                # (a library's message, a request in a chained exception) is masked like everywhere else
+                sys.stderr.write(redact("".join(traceback.format_exception(error))))
+                sys.exit(exitcodes.INTERNAL)
+            message = f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)"
+            click.echo(redact(message), err=True)
             sys.exit(exitcodes.INTERNAL)
 
 

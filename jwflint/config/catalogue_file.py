@@ -17,8 +17,12 @@ from jwflint.core.errors import ConfigError
 from jwflint.model.buckets import BUCKETS
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen, StatusInfo, default_screens
 
-CATALOGUE_KEYS = ("statuses", "buckets", "screens", "resolutions", "done_resolution", "bot")
-BOT_KEYS = ("group", "role", "user", "permissions")
+# permission_schemes, project_roles, projects and the bot's account_id ... product_access are written
+# by `jwflint pull` (issue 13) and read by the permission checks (issue 14); accepted here so a
+# pulled catalogue loads before those checks use them.
+PERMISSION_KEYS = ("permission_schemes", "project_roles", "projects")
+CATALOGUE_KEYS = ("statuses", "buckets", "screens", "resolutions", "done_resolution", "bot", *PERMISSION_KEYS)
+BOT_KEYS = ("group", "role", "user", "permissions", "account_id", "groups", "group_ids", "roles", "product_access")
 STATUS_KEYS = ("name", "bucket", "category")
 SCREEN_KEYS = ("name", "fields", "rest")
 

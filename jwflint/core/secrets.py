@@ -6,7 +6,6 @@ command group's ``--debug`` traceback can scrub them as well as the HTTP client'
 
 from __future__ import annotations
 
-import base64
 import os
 
 SECRET_VARIABLES = ("JIRA_API_TOKEN", "JIRA_PAT")
@@ -19,6 +18,8 @@ def secret_values(environ: os._Environ[str] | dict[str, str] | None = None) -> l
     values = [env[name] for name in SECRET_VARIABLES if env.get(name)]
     email, token = env.get("JIRA_EMAIL", ""), env.get("JIRA_API_TOKEN", "")
     if token:
+        import base64
+
         # the Authorization header of basic auth carries base64("email:token"), which does not
         # contain the token's own characters
         values.append(base64.b64encode(f"{email}:{token}".encode()).decode("ascii"))
