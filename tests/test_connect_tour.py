@@ -61,7 +61,7 @@ def test_tour_patch_push_apply(cloud, tmp_path: Path) -> None:
     assert run.code == 0, run.output
     assert "workflow 'IT Support' is now version 8" in run.stdout
     applied = cloud.push.applied[-1]["workflows"][0]
-    assert len(applied["transitions"]) > len(cloud.data["workflows"][1]["transitions"])
+    assert len(applied["transitions"]) > 5  # the site had 5 transitions; the patch adds the bot's
     assert cloud.data["workflows"][0]["version"]["versionNumber"] == 8
     # pulled again, the patched workflow lints without the findings the patch fixed
     again = invoke(["lint", _pull(tmp_path) / "workflows" / "IT Support.json", "--catalogue", catalogue])
