@@ -232,10 +232,13 @@ def test_out_must_be_a_folder(cloud, tmp_path: Path) -> None:
 
 
 def test_data_center_pulls_everything_but_workflows(data_center, tmp_path: Path) -> None:
+    run = _pull(tmp_path, "--bot", "no-such-key")
+    assert (run.code, run.stderr) == (
+        2,
+        "jwflint: error: GET /rest/api/2/user: not found (404): The user was not found.; check JIRA_URL and the "
+        "names given\n",
+    )
     run = _pull(tmp_path, "--bot", "it-bot")
-    assert run.code == 2  # the bot key is unknown on this site
-    assert "GET /rest/api/2/user: not found (404)" in run.stderr
-    run = _pull(tmp_path)
     assert run.code == 0, run.output
     out = tmp_path / "jira"
     assert not (out / "workflows").exists()
@@ -249,6 +252,29 @@ def test_data_center_pulls_everything_but_workflows(data_center, tmp_path: Path)
     assert sorted(catalogue["screens"], key=int) == ["1", "2", "3", "10005"]
     assert catalogue["resolutions"][0] == {"id": "1", "name": "Fixed"}
     assert all(call.startswith("GET /rest/api/2/") for call in data_center.mock.calls())
+    # on Data Center the bot is its user key; it is in role 10002 of ITS through its group
+    assert catalogue["bot"] == {
+        "account_id": "it-bot",
+        "groups": ["jira-servicedesk-users"],
+        "group_ids": ["3bcf8e02-7d5b-4a61-9a2c-1e5f0a6d7c11"],
+        "roles": [10002],
+        "product_access": True,
+    }
+
+
+def test_bot_by_account_id(cloud, tmp_path: Path) -> None:
+    assert _pull(tmp_path, "--bot", "5b10ac8d82e05b22cc7d4ef5").code == 0
+    bot = json.loads((tmp_path / "jira" / "catalogue.json").read_text())["bot"]
+    assert (bot["account_id"], bot["roles"]) == ("5b10ac8d82e05b22cc7d4ef5", [10002])
+    assert not any("/user/search" in call for call in cloud.mock.calls())
+
+
+def test_bot_not_found_by_email(cloud, tmp_path: Path) -> None:
+    run = _pull(tmp_path, "--bot", "ghost@example.com")
+    assert run.stderr == (
+        "jwflint: error: --bot ghost@example.com: no user found by that e-mail address (it may be hidden by the "
+        "user's profile visibility); pass the bot's account id instead\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -57,3 +57,33 @@ def test_lint_start_up_does_not_import_the_http_client() -> None:
     modules = "('httpx', 'httpcore', 'jwflint.remote.client')"
     code = f"import sys, jwflint.cli; print(sorted(m for m in {modules} if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tty: bool) -> None:
+    from jwflint.remote.progress import progress
+
+    stderr = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with progress(range(8), "screens") as items:
+        assert list(items) == list(range(8))
+    assert ("screens" in stderr.text) is tty
+    if not tty:
+        assert stderr.text == ""
