@@ -17,57 +17,38 @@ class Need(NamedTuple):
     scope: str  # classic OAuth 2.0 scope (an API token carries the account's own permissions)
 
 
+ADMIN = "the Administer Jira global permission"
+ADMIN_OR_PROJECT_ADMIN = "the Administer Jira global permission or Administer projects on the project"
+WORKFLOW_ADMIN = f"{ADMIN} (Administer projects for project-scoped workflows)"
+ANY_ACCESS = "access to Jira (any product access)"
+BROWSE = "the Browse projects or Administer projects project permission"
+CONFIGURATION, PROJECT, WORK = "manage:jira-configuration", "manage:jira-project", "read:jira-work"
+
 NEEDS = (
     Need("GET", "/serverInfo", "nothing (any caller)", "none"),
     Need(
         "GET",
         "/workflows/search",
-        "the Administer Jira global permission (or Administer projects / View read-only workflow "
-        "for project-scoped workflows)",
-        "manage:jira-configuration",
+        f"{ADMIN} (Administer projects or View read-only workflow for project-scoped workflows)",
+        CONFIGURATION,
     ),
-    Need("GET", "/workflowscheme/project", "the Administer Jira global permission", "manage:jira-configuration"),
-    Need("GET", "/status", "the Browse projects project permission", "read:jira-work"),
-    Need("GET", "/screens", "the Administer Jira global permission", "manage:jira-project"),
-    Need("GET", "/screens/{}/tabs", "the Administer Jira global permission", "manage:jira-project"),
-    Need("GET", "/screens/{}/tabs/{}/fields", "the Administer Jira global permission", "manage:jira-project"),
-    Need("GET", "/resolution/search", "access to Jira (any product access)", "read:jira-work"),
-    Need("GET", "/resolution", "access to Jira (any product access)", "read:jira-work"),
-    Need("GET", "/project/search", "the Browse projects or Administer projects project permission", "read:jira-work"),
-    Need("GET", "/project", "the Browse projects or Administer projects project permission", "read:jira-work"),
-    Need(
-        "GET",
-        "/project/{}/permissionscheme",
-        "the Administer Jira global permission or Administer projects on the project",
-        "read:jira-work",
-    ),
-    Need("GET", "/permissionscheme/{}", "access to Jira (any product access)", "read:jira-work"),
-    Need(
-        "GET",
-        "/project/{}/role",
-        "the Administer projects project permission or the Administer Jira global permission",
-        "read:jira-work",
-    ),
-    Need(
-        "GET",
-        "/project/{}/role/{}",
-        "the Administer projects project permission or the Administer Jira global permission",
-        "read:jira-work",
-    ),
+    Need("GET", "/workflowscheme/project", ADMIN, CONFIGURATION),
+    Need("GET", "/status", "the Browse projects project permission", WORK),
+    Need("GET", "/screens", ADMIN, PROJECT),
+    Need("GET", "/screens/{}/tabs", ADMIN, PROJECT),
+    Need("GET", "/screens/{}/tabs/{}/fields", ADMIN, PROJECT),
+    Need("GET", "/resolution/search", ANY_ACCESS, WORK),
+    Need("GET", "/resolution", ANY_ACCESS, WORK),
+    Need("GET", "/project/search", BROWSE, WORK),
+    Need("GET", "/project", BROWSE, WORK),
+    Need("GET", "/project/{}/permissionscheme", ADMIN_OR_PROJECT_ADMIN, WORK),
+    Need("GET", "/permissionscheme/{}", ANY_ACCESS, WORK),
+    Need("GET", "/project/{}/role", ADMIN_OR_PROJECT_ADMIN, WORK),
+    Need("GET", "/project/{}/role/{}", ADMIN_OR_PROJECT_ADMIN, WORK),
     Need("GET", "/user", "the Browse users and groups global permission", "read:jira-user"),
     Need("GET", "/user/search", "the Browse users and groups global permission", "read:jira-user"),
-    Need(
-        "POST",
-        "/workflows/update/validation",
-        "the Administer Jira global permission (Administer projects for project-scoped workflows)",
-        "manage:jira-configuration",
-    ),
-    Need(
-        "POST",
-        "/workflows/update",
-        "the Administer Jira global permission (Administer projects for project-scoped workflows)",
-        "manage:jira-configuration",
-    ),
+    Need("POST", "/workflows/update/validation", WORKFLOW_ADMIN, CONFIGURATION),
+    Need("POST", "/workflows/update", WORKFLOW_ADMIN, CONFIGURATION),
 )
 
 _API_PREFIX = re.compile(r"^/rest/api/\d+")
