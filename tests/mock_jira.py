@@ -326,7 +326,7 @@ def serve_site(mock: MockJira, data: dict[str, Any] | None = None) -> dict[str, 
 
     mock.route("GET", "/workflowscheme/project", schemes)
 
-    screens = site["screens"] + ([] if cloud else captured("airbytehq__airbyte__screens.json")["values"])
+    captured_screens = [] if cloud else captured("airbytehq__airbyte__screens.json")["values"]
     tabs = dict(site["tabs"])
     fields = dict(site["fields"])
     if not cloud:  # screen 1's two tabs, as captured
@@ -338,6 +338,7 @@ def serve_site(mock: MockJira, data: dict[str, Any] | None = None) -> dict[str, 
 
     def screen_page(call: Call) -> Reply:
         wanted = {int(i) for i in call.query.get("id", [])}
+        screens = site["screens"] + captured_screens  # read per call: a test may change the site
         return page(call, [s for s in screens if not wanted or s["id"] in wanted])
 
     mock.route("GET", "/screens", screen_page)

@@ -303,3 +303,25 @@ def test_cloud_credentials_on_a_data_center_site(cloud, tmp_path: Path) -> None:
         run.stderr
         == "jwflint: error: JIRA_URL is a Jira Server site: sign in with JIRA_PAT instead of JIRA_API_TOKEN\n"
     )
+
+
+def test_team_managed_project_takes_its_scoped_workflow(cloud, tmp_path: Path) -> None:
+    cloud.data["workflow_schemes"] = []  # team-managed projects have no workflow scheme
+    cloud.data["workflows"][2]["scope"] = {"type": "PROJECT", "project": {"id": "10001"}}
+    assert _pull(tmp_path, "--project", "OPS").code == 0
+    assert [p.name for p in (tmp_path / "jira" / "workflows").iterdir()] == ["Unused Draft.json"]
+
+
+def test_a_deleted_screen_is_left_out(cloud, tmp_path: Path) -> None:
+    cloud.data["screens"] = [s for s in cloud.data["screens"] if s["id"] != 10005]
+    assert _pull(tmp_path).code == 0
+    assert list(json.loads((tmp_path / "jira" / "catalogue.json").read_text())["screens"]) == ["3"]
+    assert not any("/screens/10005/" in call for call in cloud.mock.calls())
+
+
+def test_data_center_without_a_screen_listing(data_center, tmp_path: Path) -> None:
+    data_center.mock.fail("GET", "/screens", Reply(404, {"errorMessages": ["null for uri"]}))
+    run = _pull(tmp_path)
+    assert run.code == 0, run.output
+    assert "note: this Jira version has no screen listing (GET /rest/api/2/screens)" in run.stderr
+    assert json.loads((tmp_path / "jira" / "catalogue.json").read_text())["screens"] == {}

@@ -50,4 +50,6 @@ def pull(out: str, projects: Sequence[str], workflows: Sequence[str], bot: str |
             f"{Path(out) / WORKFLOWS}/",
             err=True,
         )
+    for note in snap.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"next: jwflint lint {out} --catalogue {catalogue}")

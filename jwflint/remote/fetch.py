@@ -7,10 +7,11 @@ everything else (all screens, since no workflow says which ones matter).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jwflint.remote.client import JiraClient
+from jwflint.remote.client import JiraClient, SiteRefused
 from jwflint.remote.progress import progress
 from jwflint.remote.site import CLOUD, RemoteError
 
@@ -37,6 +38,7 @@ class Snapshot:
     permission_schemes: list[dict[str, Any]] = field(default_factory=list)
     project_roles: list[dict[str, Any]] = field(default_factory=list)
     bot: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # what could not be pulled, and what to do instead
 
 
 def fetch(client: JiraClient, selection: Selection) -> Snapshot:
@@ -82,9 +84,7 @@ def _projects(client: JiraClient, selection: Selection) -> list[dict[str, Any]]:
 
 def _workflows(client: JiraClient, selection: Selection, snapshot: Snapshot) -> None:
     api = client.site.api
-    names = set(selection.workflows)
-    if not names and selection.projects:
-        names = _project_workflow_names(client, snapshot.projects)
+    wanted = _workflow_filter(client, selection, snapshot.projects)
     statuses: dict[str, dict[str, Any]] = {}
     for page in client.pages(f"{api}/workflows/search", {"expand": "values.transitions"}):
         for workflow in page["values"]:
@@ -92,16 +92,36 @@ def _workflows(client: JiraClient, selection: Selection, snapshot: Snapshot) -> 
                 raise RemoteError(
                     f"GET {api}/workflows/search: malformed answer from the site: a workflow without a name"
                 )
-            if not names or workflow["name"] in names:
+            if wanted(workflow):
                 snapshot.workflows.append(workflow)
         for status in page.get("statuses") or []:
             if isinstance(status, dict):
                 statuses.setdefault(str(status.get("statusReference") or status.get("id")), status)
-    missing = sorted(names - {w["name"] for w in snapshot.workflows})
+    missing = sorted(set(selection.workflows) - {w["name"] for w in snapshot.workflows})
     if missing:
         shown = ", ".join(repr(name) for name in missing)
         raise RemoteError(f"no workflow named {shown} on the site, or the account cannot read it")
     snapshot.workflow_statuses = list(statuses.values())
+
+
+def _workflow_filter(
+    client: JiraClient, selection: Selection, projects: list[dict[str, Any]]
+) -> Callable[[dict[str, Any]], bool]:
+    """Which workflows to keep: the named ones; else the projects' (their workflow schemes' workflows
+    and, for team-managed projects, the workflows scoped to them); else all."""
+    if selection.workflows:
+        names = set(selection.workflows)
+        return lambda workflow: workflow["name"] in names
+    if not selection.projects:
+        return lambda workflow: True
+    names = _project_workflow_names(client, projects)
+    ids = {p["id"] for p in projects}
+
+    def wanted(workflow: dict[str, Any]) -> bool:
+        scope = workflow.get("scope") or {}
+        return workflow["name"] in names or str((scope.get("project") or {}).get("id")) in ids
+
+    return wanted
 
 
 def _project_workflow_names(client: JiraClient, projects: list[dict[str, Any]]) -> set[str]:
@@ -133,25 +153,33 @@ def screen_ids(workflows: list[dict[str, Any]]) -> list[int]:
 
 
 def _screens(client: JiraClient, snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Each screen with its tabs and their fields: on Cloud the screens the pulled workflows show,
+    on Data Center every screen (no workflow says which matter)."""
     api = client.site.api
     if client.site.kind == CLOUD:
         ids = screen_ids(snapshot.workflows)
-        if not ids:
-            return []
-        listed = client.values(f"{api}/screens", {"id": ids})
-        names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
+        listed = client.values(f"{api}/screens", {"id": ids}) if ids else []
     else:
-        listed = client.listing(f"{api}/screens")
-        names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
-        ids = sorted(names)
+        try:
+            listed = client.listing(f"{api}/screens")
+        except SiteRefused as refusal:
+            if refusal.status != 404:
+                raise
+            snapshot.notes.append(
+                "this Jira version has no screen listing (GET /rest/api/2/screens), so no screens were pulled: "
+                "describe the workflows' screens in the catalogue (catalogue.screens)"
+            )
+            return []
+    # a screen the site does not list (deleted since) is left out; lint says it cannot verify it
+    names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
     screens = []
-    with progress(ids, "screens") as bar:
+    with progress(sorted(names), "screens") as bar:
         for screen_id in bar:
             tabs = []
             for tab in client.get_list(f"{api}/screens/{screen_id}/tabs"):
                 fields = client.get_list(f"{api}/screens/{screen_id}/tabs/{tab['id']}/fields")
                 tabs.append({"id": tab["id"], "name": tab.get("name", ""), "fields": fields})
-            screens.append({"id": screen_id, "name": names.get(screen_id) or f"screen {screen_id}", "tabs": tabs})
+            screens.append({"id": screen_id, "name": names[screen_id] or f"screen {screen_id}", "tabs": tabs})
     return screens
 
 
