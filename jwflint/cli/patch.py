@@ -72,6 +72,17 @@ def patch() -> None:
 @click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
 @click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
 @click.option("--hide-from-users", is_flag=True, help="Hide them from people, API only (RemoteOnlyCondition); ANDed.")
+@click.option(
+    "--api-only",
+    is_flag=True,
+    help="Jira Cloud JSON: only the REST API may run them (system:restrict-from-all-users restrictMode=users); ANDed.",
+)
+@click.option(
+    "--update-request",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Jira Cloud JSON: also write the body of POST /rest/api/3/workflows/update to FILE.",
+)
 @click.option("--resolved", metavar="STATUS", help="Target status for Resolve (name, status id or step id).")
 @click.option("--in-progress", metavar="STATUS", help="Target status for Start Progress.")
 @click.option("--reopened", metavar="STATUS", help="Target status for Reopen.")
@@ -86,9 +97,15 @@ def patch() -> None:
     help="Also draw the patch to FILE (.svg .png .pdf .dot .mmd, or .html with the diff and before/after pictures).",
 )
 @_patch_output_options
-def bot(workflow: str, render_out: str | None, **kwargs: Any) -> None:
-    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs."""
+def bot(workflow: str, render_out: str | None, api_only: bool, update_request: str | None, **kwargs: Any) -> None:
+    """Add the global Resolve / Start Progress / Reopen transitions a service-desk bot needs.
+
+    WORKFLOW is an XML export, a .jwb bundle, or Jira Cloud workflow JSON (written back as JSON;
+    --group then takes a group id, --role a role id, --user an account id).
+    """
     from jwflint.patch import commands
+    from jwflint.patch.formats import CloudOptions
 
     destination, options = commands.cli_settings(kwargs)
-    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out))
+    cloud = CloudOptions(api_only=api_only, update_request=update_request)
+    sys.exit(commands.run_patch_bot(workflow, commands.bot_options(kwargs), destination, options, render_out, cloud))

@@ -8,6 +8,7 @@ leaves the input untouched (exit code 2).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from jwflint.config.settings import Config
@@ -18,6 +19,7 @@ from jwflint.lint.checks.base import LintContext, Problem
 from jwflint.lint.checks.coverage import role_of
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
+from jwflint.model.workflow import Workflow
 from jwflint.patch import bot, fixers, splice
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.source import Source, load
@@ -27,6 +29,10 @@ from jwflint.patch.source import Source, load
 MAX_ROUNDS = 6
 
 BOT_CHECK = "any_status_to_bucket"
+
+# Reads a workflow for patching: source.load for an XML export; a bundle's loader adds what its
+# statuses.json says about the statuses.
+Loader = Callable[[str, bytes], Source]
 
 
 class VerificationError(JwflintError):
@@ -48,6 +54,10 @@ class Outcome:
     def changed(self) -> bool:
         return self.patched != self.original
 
+    def diff_texts(self) -> tuple[bytes, bytes]:
+        """What --diff compares: the file's bytes (a bundle's outcome compares its workflow.xml)."""
+        return self.original, self.patched
+
 
 def _key(rule_id: str, status: str | None, transition: str | None) -> tuple[str, str, str]:
     return (rule_id, status or "", transition or "")
@@ -59,31 +69,39 @@ def verify(
     engine: Engine,
     claimed: set[tuple[str, str, str]],
     before: list[Finding] | None = None,
+    loader: Loader = load,
 ) -> list[Finding]:
     """Check the patched bytes; return their findings (``before`` when unchanged), or raise VerificationError."""
     if patched == source.data:
         return before if before is not None else engine.lint_workflow(source.workflow)
     try:
-        after = load(source.path, patched)
+        after = loader(source.path, patched)
     except JwflintError as error:
         raise VerificationError(
             f"{source.path}: the patched workflow does not parse ({error}); nothing written"
         ) from None
-    ids = Counter(t.id for t in after.workflow.transitions if t.id is not None)
-    before_ids = Counter(t.id for t in source.workflow.transitions if t.id is not None)
+    return verify_model(source.path, source.workflow, after.workflow, engine, claimed)
+
+
+def verify_model(
+    path: str, original: Workflow, after: Workflow, engine: Engine, claimed: set[tuple[str, str, str]]
+) -> list[Finding]:
+    """The checks on a patched workflow's model, whatever its format; its findings, or VerificationError."""
+    ids = Counter(t.id for t in after.transitions if t.id is not None)
+    before_ids = Counter(t.id for t in original.transitions if t.id is not None)
     repeated = sorted(i for i, n in ids.items() if n > 1 and n > before_ids.get(i, 0))
     if repeated:
-        raise VerificationError(f"{source.path}: the patch would repeat action id {repeated[0]}; nothing written")
-    before = Counter(p.kind for p in source.workflow.problems)
-    for kind, count in Counter(p.kind for p in after.workflow.problems).items():
+        raise VerificationError(f"{path}: the patch would repeat action id {repeated[0]}; nothing written")
+    before = Counter(p.kind for p in original.problems)
+    for kind, count in Counter(p.kind for p in after.problems).items():
         if count > before.get(kind, 0):
-            raise VerificationError(f"{source.path}: the patch would introduce a {kind} problem; nothing written")
-    findings = engine.lint_workflow(after.workflow)
+            raise VerificationError(f"{path}: the patch would introduce a {kind} problem; nothing written")
+    findings = engine.lint_workflow(after)
     left = [f for f in findings if f.fixable and _key(f.rule, f.status, f.transition) in claimed]
     if left:
         first = left[0]
         raise VerificationError(
-            f"{source.path}: after patching, [{first.rule}] is still reported ({first.message}); nothing written"
+            f"{path}: after patching, [{first.rule}] is still reported ({first.message}); nothing written"
         )
     return findings
 
@@ -91,19 +109,14 @@ def verify(
 # --- jwflint patch bot ----------------------------------------------------------------------------
 
 
-def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -> Outcome:
-    source = load(path, data)
+def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions, loader: Loader = load) -> Outcome:
+    source = loader(path, data)
     config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
     engine = replace(engine, config=config)
     plan = bot.plan(source, config.catalogue, options, bot.Allocator(source.workflow))
     patched = splice.apply(data, bot.edits(source, plan.transitions))
-    # The any-to-<bucket> findings this patch answers: a transition was added into the bucket's role.
-    ctx = LintContext(workflow=source.workflow, catalogue=config.catalogue)
-    added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
-    rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
-    before = engine.lint_workflow(source.workflow)
-    claimed = {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}
-    findings = verify(source, patched, engine, claimed, before)
+    claimed, before = bot_claims(source.workflow, plan, engine)
+    findings = verify(source, patched, engine, claimed, before, loader)
     return Outcome(
         path=path,
         original=data,
@@ -114,6 +127,18 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions) -
         remaining=_shown(config, findings),
         claimed=claimed,
     )
+
+
+def bot_claims(
+    workflow: Workflow, plan: bot.BotPlan, engine: Engine
+) -> tuple[set[tuple[str, str, str]], list[Finding]]:
+    """The any-to-<bucket> findings a bot plan answers (a transition was added into the bucket's
+    role), and the workflow's findings before the patch."""
+    ctx = LintContext(workflow=workflow, catalogue=engine.config.catalogue)
+    added = {p.bucket for p in plan.transitions if p.target.step_id in role_of(ctx, p.bucket).steps}
+    rules = {r.id for r in engine.rules if r.check.name == BOT_CHECK and r.args.get("bucket") in added}
+    before = engine.lint_workflow(workflow)
+    return {_key(f.rule, f.status, f.transition) for f in before if f.rule in rules}, before
 
 
 # --- jwflint fix ----------------------------------------------------------------------------------
@@ -151,7 +176,7 @@ def fixable_problems(
     for rule in engine.rules:
         if rule.fix is None or not (rule.fix.safe or unsafe) or fixers.fixer_for(rule.check.name) is None:
             continue
-        if rule.id in ignored or rule.pack in ignored:
+        if rule.id in ignored or rule.pack in ignored or workflow.format not in rule.formats:
             continue
         for target in rule.selector.select(ctx):
             for problem in rule.check.function(target, rule.args, ctx):
@@ -160,8 +185,10 @@ def fixable_problems(
     return ctx, groups
 
 
-def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
-    original = load(path, data)
+def fix(
+    path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions, loader: Loader = load
+) -> Outcome:
+    original = loader(path, data)
     outcome = Outcome(path=path, original=data, patched=data)
     claimed: set[tuple[str, str, str]] = set()
     current = original
@@ -184,10 +211,10 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
         if round_number == MAX_ROUNDS:
             raise VerificationError(f"{path}: fixes did not settle after {MAX_ROUNDS} rounds; nothing written")
         try:
-            current = load(path, splice.apply(current.data, taken))
+            current = loader(path, splice.apply(current.data, taken))
         except JwflintError as error:
             raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
     outcome.patched = current.data
-    outcome.remaining = _shown(engine.config, verify(original, current.data, engine, claimed))
+    outcome.remaining = _shown(engine.config, verify(original, current.data, engine, claimed, loader=loader))
     outcome.claimed = claimed
     return outcome

@@ -11,9 +11,11 @@ from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core import exitcodes
 from jwflint.core.errors import JwflintError
 from jwflint.lint.engine import Engine
-from jwflint.patch import apply
+from jwflint.patch import formats
 from jwflint.patch.apply import Outcome
 from jwflint.patch.bot import BOT_BUCKETS, DEFAULT_SUFFIX, BotOptions
+from jwflint.patch.cloud_request import check_request_path, write_update_request
+from jwflint.patch.formats import CloudOptions
 from jwflint.patch.manual import ManualStep
 from jwflint.patch.output import (
     Destination,
@@ -24,7 +26,7 @@ from jwflint.patch.output import (
     write_patched,
 )
 from jwflint.patch.source import NotAWorkflow
-from jwflint.sources.files import PATCHED_SUFFIX, read_bytes
+from jwflint.sources.files import read_bytes
 from jwflint.sources.registry import expand_paths
 
 Compute = Callable[[str, bytes, Engine], Outcome]
@@ -70,10 +72,20 @@ def _run(
 
 
 def run_patch_bot(
-    workflow: str, options: BotOptions, dest: Destination, lint_options: LintOptions, render: str | None = None
+    workflow: str,
+    options: BotOptions,
+    dest: Destination,
+    lint_options: LintOptions,
+    render: str | None = None,
+    cloud: CloudOptions | None = None,
 ) -> int:
+    cloud = cloud or CloudOptions()
+
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
-        return apply.patch_bot(path, data, engine, options)
+        return formats.patch_bot(path, data, engine, options, cloud)
+
+    if cloud.update_request:
+        check_request_path(cloud.update_request, workflow, dest)
 
     if render:
         from jwflint.render.api import choose_format
@@ -82,6 +94,9 @@ def run_patch_bot(
     outcomes = _run([workflow], compute, dest, EngineCache(lint_options))
     if outcomes is None:
         return exitcodes.USAGE
+    if cloud.update_request:
+        stream = sys.stderr if dest.diff or dest.xml_to_stdout(workflow) else sys.stdout
+        print(write_update_request(outcomes[0], cloud.update_request), file=stream)
     if render:
         from jwflint.render.api import render_patch
 
@@ -93,12 +108,12 @@ def run_patch_bot(
 
 
 def fix_paths(paths: list[str]) -> list[str]:
-    """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml) in folders."""
+    """Files as lint finds them, except earlier outputs of jwflint itself (NAME.patched.xml, .json, .jwb) in folders."""
     files = []
     for path in paths:
-        expanded = expand_paths([path], kinds=("xml",))  # patching Cloud JSON and .jwb: issue 12 (write half)
+        expanded = expand_paths([path])
         if expanded != [path]:
-            expanded = [p for p in expanded if not p.lower().endswith(PATCHED_SUFFIX)]
+            expanded = [p for p in expanded if not formats.is_patched_output(p)]
         files.extend(expanded)
     if not files:
         raise JwflintError("no workflow files found in: " + ", ".join(paths))
@@ -111,7 +126,7 @@ def run_fix(
     options = BotOptions()
 
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
-        return apply.fix(path, data, engine, unsafe, options)
+        return formats.fix(path, data, engine, unsafe, options)
 
     files = fix_paths(paths)
     cache = EngineCache(lint_options)

@@ -10,10 +10,10 @@ from typing import TextIO
 
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
-from jwflint.model.workflow import workflow_name
 from jwflint.patch.apply import Outcome
+from jwflint.patch.formats import patched_name
 from jwflint.patch.manual import ManualStep, render_rest, render_text
-from jwflint.sources.files import PATCHED_SUFFIX, STDIN_NAME
+from jwflint.sources.files import STDIN_NAME
 
 
 @dataclass(frozen=True)
@@ -43,23 +43,23 @@ class Destination:
             return None
         if self.write:
             return Path(path)
-        source = Path(path)
-        return source.with_name(workflow_name(str(source)) + PATCHED_SUFFIX)
+        return Path(path).with_name(patched_name(path))
 
     def xml_to_stdout(self, path: str) -> bool:
         return not self.diff and self.target(path) is None
 
 
 def unified_diff(outcome: Outcome) -> str:
-    before = outcome.original.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
-    after = outcome.patched.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    original, patched = outcome.diff_texts()
+    before = original.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    after = patched.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
     name = outcome.path.lstrip("/")
     lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
     text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
     return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
-def _new_file_mode() -> int:
+def new_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
@@ -72,7 +72,7 @@ def write_patched(outcome: Outcome, target: Path, in_place: bool) -> bool:
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = _new_file_mode()
+        mode = new_file_mode()
     except OSError as error:
         raise JwflintError(f"{target}: cannot write: {error.strerror or error}") from None
     write_atomic(target, outcome.patched, mode)
@@ -101,4 +101,4 @@ def print_manual(steps: list[ManualStep], stream: TextIO) -> None:
 
 def write_manual_steps(steps: list[ManualStep], path: str) -> None:
     text = render_rest(steps, as_json=path.lower().endswith(".json"))
-    write_atomic(Path(path), text.encode("utf-8"), _new_file_mode())
+    write_atomic(Path(path), text.encode("utf-8"), new_file_mode())

@@ -1,0 +1,185 @@
+"""`jwflint fix` on a Jira Cloud workflow document: the fixers of patch/fixers.py, written as Cloud JSON.
+
+The problems and rules are the XML fixer's (apply.fixable_problems); each fix rewrites one
+transition object (or appends to a workflow's ``transitions``) by a splice, so everything else
+in the file is kept. Fixes of the same transition wait for the next round, as in apply.fix.
+Jira's built-in post-function order has no meaning in Cloud JSON, so that fixer has no JSON twin.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from jwflint.core import jira
+from jwflint.core.errors import JwflintError
+from jwflint.lint.checks.base import Problem
+from jwflint.lint.engine import Engine
+from jwflint.lint.rules import Rule
+from jwflint.model.workflow import Transition, Workflow
+from jwflint.patch import apply, bot, cloud_write, splice
+from jwflint.patch.apply import MAX_ROUNDS, Outcome, VerificationError
+from jwflint.patch.cloud_apply import ModelSource, read
+from jwflint.patch.json_splice import JsonStyle, append_items, byte_offset, member, replace_value, value_end
+from jwflint.patch.splice import Edit
+
+# (data, workflow, problems, options) -> edits, change lines, what they fix
+JsonFixer = Callable[
+    [bytes, Workflow, list[tuple[Rule, Problem]], bot.BotOptions, Engine],
+    tuple[list[Edit], list[str], list[tuple[Rule, Problem]]],
+]
+
+
+def _transition_of(workflow: Workflow, anchor: Any) -> Transition | None:
+    for transition in workflow.transitions:
+        if transition.element is anchor:
+            return transition
+        functions = [*transition.iter_conditions(), *transition.validators, *transition.post_functions]
+        if any(f.element is anchor for f in functions):
+            return transition
+    return None
+
+
+def _rewrite(
+    data: bytes,
+    workflow: Workflow,
+    problems: list[tuple[Rule, Problem]],
+    change: Callable[[dict[str, Any]], str | None],
+) -> tuple[list[Edit], list[str], list[tuple[Rule, Problem]]]:
+    """Apply ``change`` to a copy of each problem's transition object; splice the copy over the original."""
+    style = JsonStyle.of(data)
+    edits: list[Edit] = []
+    lines: list[str] = []
+    fixed: list[tuple[Rule, Problem]] = []
+    done: set[int] = set()
+    for rule, problem in problems:
+        transition = _transition_of(workflow, problem.element)
+        if transition is None or id(transition) in done:
+            continue
+        item = copy.deepcopy(dict(transition.element))
+        what = change(item)
+        if what is None:
+            continue
+        start = byte_offset(data, transition.element.offset)
+
+        edits.append(replace_value(data, (start, value_end(data, start)), item, style, rule.check.name))
+        lines.append(f"{what} on {transition.label}")
+        fixed.append((rule, problem))
+        done.add(id(transition))
+    return edits, lines, fixed
+
+
+def _set_field(item: dict[str, Any], field: str, value: str) -> str:
+    actions = item.setdefault("actions", [])
+    last = None
+    for action in actions:
+        if (
+            isinstance(action, dict)
+            and action.get("ruleKey") == cloud_write.UPDATE_FIELD
+            and str((action.get("parameters") or {}).get("field", "")).strip().lower() == field
+        ):
+            last = action
+    wanted = cloud_write.update_field_rule(field, value)
+    if last is not None:
+        last["parameters"] = {**(last.get("parameters") or {}), **wanted["parameters"]}
+        if not value:
+            last["parameters"].pop("value", None)
+        return f"changed {cloud_write.UPDATE_FIELD} {field} to {value!r}"
+    actions.append(wanted)
+    return f"added {cloud_write.describe_rule(wanted)}"
+
+
+def _fix_field(field: str, value_of: Callable[[Engine], str | None]) -> JsonFixer:
+    def fixer(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+        value = value_of(engine)
+        if value is None:
+            return [], [], []
+        return _rewrite(data, workflow, problems, lambda item: _set_field(item, field, value))
+
+    return fixer
+
+
+def _restrict(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+    restriction = cloud_write.CloudRestriction.of(engine.config.catalogue.bot, api_only=False)
+    rules = restriction.rules()
+    if not rules:
+        return [], [], []
+
+    def change(item: dict[str, Any]) -> str:
+        group = item.get("conditions")
+        if not isinstance(group, dict) or str(group.get("operation", "ALL")).upper() == "ALL":
+            group = group if isinstance(group, dict) else {"operation": "ALL", "conditions": [], "conditionGroups": []}
+            group.setdefault("conditions", []).extend(rules)
+        else:  # an ANY group: AND it with the bot's condition
+            group = {"operation": "ALL", "conditions": rules, "conditionGroups": [group]}
+        item["conditions"] = group
+        return "added condition " + " AND ".join(cloud_write.describe_rule(r) for r in rules)
+
+    return _rewrite(data, workflow, problems, change)
+
+
+def _bot_transitions(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+    buckets = list(dict.fromkeys(rule.args["bucket"] for rule, _ in problems))
+    plan_options = replace(options, buckets=tuple(buckets), targets=(), hide_from_users=False)
+    catalogue = engine.config.catalogue
+    plan = bot.plan(ModelSource(workflow), catalogue, plan_options, bot.Allocator(workflow), only_missing=False)
+    restriction = cloud_write.CloudRestriction.of(catalogue.bot, options.hide_from_users)
+    items = [cloud_write.transition(p, restriction, old_shape=False) for p in plan.transitions]
+    if not items:
+        return [], [], []
+    start = byte_offset(data, workflow.document.root.offset)
+    span = member(data, start, "transitions")
+    if span is None:
+        raise JwflintError(f"workflow {workflow.name!r} has no transitions list: cannot add the bot's transitions")
+    lines = [
+        line for p, item in zip(plan.transitions, items, strict=True) for line in cloud_write.change_lines(p, item)
+    ]
+    planned = {p.bucket for p in plan.transitions}
+    fixed = [(rule, problem) for rule, problem in problems if rule.args["bucket"] in planned]
+    return [append_items(data, span, items, JsonStyle.of(data), "any_status_to_bucket")], lines, fixed
+
+
+JSON_FIXERS: dict[str, JsonFixer] = {
+    "any_status_to_bucket": _bot_transitions,
+    "bot_resolution_is_done": _fix_field(jira.FIELD_RESOLUTION, lambda engine: engine.config.catalogue.resolution_id()),
+    "bot_unassigns": _fix_field(jira.FIELD_ASSIGNEE, lambda engine: ""),
+    "reopen_clears_resolution": _fix_field(jira.FIELD_RESOLUTION, lambda engine: ""),
+    "bot_restricted": _restrict,
+}
+
+
+def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
+    max_bytes = engine.config.max_file_size
+    originals = read(path, data, max_bytes)
+    outcome = Outcome(path=path, original=data, patched=data)
+    current, workflows = data, originals
+    claimed: set[tuple[str, str, str]] = set()
+    for round_number in range(MAX_ROUNDS + 1):
+        taken: list[Edit] = []
+        for workflow in workflows:
+            _, groups = apply.fixable_problems(engine, ModelSource(workflow), unsafe)  # type: ignore[arg-type]
+            for check_name, problems in groups.items():
+                fixer = JSON_FIXERS.get(check_name)
+                if fixer is None:
+                    continue
+                edits, lines, fixed = fixer(current, workflow, problems, options, engine)
+                if not edits or any(splice.overlaps(e, taken) for e in edits):
+                    continue
+                taken.extend(edits)
+                outcome.changes.extend(lines)
+                claimed.update((rule.id, p.status or "", p.transition or "") for rule, p in fixed)
+        if not taken:
+            break
+        if round_number == MAX_ROUNDS:
+            raise VerificationError(f"{path}: fixes did not settle after {MAX_ROUNDS} rounds; nothing written")
+        current = splice.apply(current, taken)
+        workflows = read(path, current, max_bytes)
+    outcome.patched = current
+    findings = []
+    for before, after in zip(originals, workflows, strict=True):
+        findings.extend(apply.verify_model(path, before, after, engine, claimed))
+    outcome.remaining = apply._shown(engine.config, findings)
+    outcome.claimed = claimed
+    return outcome

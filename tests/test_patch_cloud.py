@@ -1,0 +1,289 @@
+"""`patch bot` and `fix` on Jira Cloud workflow JSON and .jwb bundles, and on XML exported from Cloud.
+
+Goldens: fixtures/patch-cloud/<case>/ holds input.json, args (one CLI argument a line), and the
+expected patched document (expected.json), update request (expected.request.json) and report
+(expected.txt). JWFLINT_UPDATE_GOLDENS=1 rewrites them; read the diff before committing.
+Every update request written here must pass the OpenAPI schema (tests/openapi_schema.py) and
+name only rule keys and parameters in jwflint's table (core/cloud_rules.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from jwflint.cli import cli
+from jwflint.core.cloud_rules import CLOUD_RULES
+from jwflint.patch.cloud_write import unknown_rules
+from jwflint.sources import registry
+from tests import openapi_schema
+
+from .conftest import CORPUS, FIXTURES, SHARED
+
+CASES = sorted(p for p in (FIXTURES / "patch-cloud").iterdir() if p.is_dir())
+UPDATE = os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1"
+JWB_SAMPLE = SHARED / "jwb-samples" / "security-hub-workflow.jwb"
+BOT_RULES = ("any-to-resolved", "any-to-in-progress", "any-to-reopened")
+needs_spec = pytest.mark.skipif(not openapi_schema.available(), reason="../shared/jira-openapi is not available")
+
+
+def invoke(args: list[str], cwd: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None) -> Any:
+    if cwd is not None and monkeypatch is not None:
+        monkeypatch.chdir(cwd)
+    return CliRunner().invoke(cli, args)
+
+
+def check_request(path: Path) -> dict[str, Any]:
+    """The request file: valid against the OpenAPI schema, every rule key and parameter known."""
+    request = json.loads(path.read_text(encoding="utf-8"))
+    if openapi_schema.available():
+        assert openapi_schema.errors("WorkflowUpdateRequest", request) == []
+    assert unknown_rules(request) == []
+    return request
+
+
+def _golden(path: Path, actual: bytes) -> None:
+    if UPDATE:
+        path.write_bytes(actual)
+    assert path.exists(), f"missing golden {path}; run with JWFLINT_UPDATE_GOLDENS=1"
+    assert actual == path.read_bytes(), f"{path} differs"
+
+
+def _case_args(case: Path) -> list[str]:
+    return [line for line in (case / "args").read_text(encoding="utf-8").split("\n") if line]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_golden_cloud_patch(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, request = tmp_path / "out.json", tmp_path / "request.json"
+    result = invoke(
+        ["patch", "bot", *_case_args(case), "input.json", "-o", str(out), "--update-request", str(request)],
+        case,
+        monkeypatch,
+    )
+    assert result.exit_code == 0, result.output
+    _golden(case / "expected.json", out.read_bytes())
+    _golden(case / "expected.request.json", request.read_bytes())
+    _golden(case / "expected.txt", result.stdout.replace(str(tmp_path), "TMP").encode("utf-8"))
+    sent = check_request(request)
+    original = json.loads((case / "input.json").read_bytes())["values"][0]
+    workflow = sent["workflows"][0]
+    assert (workflow["id"], workflow["version"]) == (original["id"], original["version"])
+    # All the statuses and transitions as they were, then the bot's three.
+    assert [s["statusReference"] for s in workflow["statuses"]] == [s["statusReference"] for s in original["statuses"]]
+    assert [t["id"] for t in workflow["transitions"][: len(original["transitions"])]] == [
+        t["id"] for t in original["transitions"]
+    ]
+    added = workflow["transitions"][len(original["transitions"]) :]
+    assert [t["type"] for t in added] == ["GLOBAL"] * 3
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_patched_cloud_document_keeps_the_input_and_settles(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, patched = (case / "input.json").read_bytes(), (case / "expected.json").read_bytes()
+    # Everything the input had is still there, in order: the patch only inserts.
+    before, after = json.loads(source), json.loads(patched)
+    assert list(after) == list(before)
+    old = before["values"][0]
+    new = after["values"][0]
+    assert list(new) == list(old)
+    assert new["transitions"][: len(old["transitions"])] == old["transitions"]
+    assert patched.startswith(source[: source.index(b'"transitions"')])
+    # A second patch changes nothing and writes no request.
+    again, request = tmp_path / "again.json", tmp_path / "request.json"
+    result = invoke(
+        ["patch", "bot", *_case_args(case), "expected.json", "-o", str(again), "--update-request", str(request)],
+        case,
+        monkeypatch,
+    )
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == patched
+    assert "nothing to change" in result.stdout
+    assert not request.exists()
+    # It re-lints with no service-bot error.
+    lint = invoke(["lint", "--format", "json", *_config_args(case), "expected.json"])
+    assert not [f for f in json.loads(lint.stdout)["findings"] if f["rule"] in BOT_RULES], lint.stdout
+
+
+def _config_args(case: Path) -> list[str]:
+    return ["--config", "config.yaml"] if (case / "config.yaml").exists() else []
+
+
+def test_bot_transitions_are_restricted_as_asked(tmp_path: Path) -> None:
+    case = FIXTURES / "patch-cloud" / "api-only-compact"
+    request = json.loads((case / "expected.request.json").read_bytes())
+    added = request["workflows"][0]["transitions"][-3:]
+    for transition in added:
+        assert transition["conditions"]["operation"] == "ALL"
+        assert transition["conditions"]["conditions"] == [
+            {"ruleKey": "system:restrict-from-all-users", "parameters": {"restrictMode": "users"}},
+            {
+                "ruleKey": "system:restrict-issue-transition",
+                "parameters": {"roleIds": "10002", "accountIds": "5e68ac137d64450d01a77fa0"},
+            },
+        ]
+    resolve, _, reopen = added
+    assert resolve["transitionScreen"] == {"ruleKey": "system:transition-screen", "parameters": {"screenId": "3"}}
+    assert {"ruleKey": "system:update-field", "parameters": {"field": "assignee", "mode": "replace"}} in reopen[
+        "actions"
+    ]
+    # The compact, ASCII-escaped input stays compact and escaped.
+    patched = (case / "expected.json").read_bytes()
+    assert b"\n" not in patched and b"Soci\\u00e9t\\u00e9" in patched
+
+
+def test_fix_on_cloud_json_validates_and_settles(tmp_path: Path) -> None:
+    case = FIXTURES / "patch-cloud" / "group"
+    config = tmp_path / "config.yaml"
+    config.write_text('catalogue:\n  bot:\n    group: g-1\n  resolutions:\n    Done: "10000"\n', encoding="utf-8")
+    out = tmp_path / "fixed.json"
+    result = invoke(["fix", "--unsafe-fixes", "--config", str(config), str(case / "input.json"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "added GLOBAL transition 'Resolve (bot)'" in result.stdout
+    lint = invoke(["lint", "--format", "json", "--config", str(config), str(out)])
+    assert not [f for f in json.loads(lint.stdout)["findings"] if f["severity"] == "error"], lint.stdout
+    again = tmp_path / "again.json"
+    invoke(["fix", "--unsafe-fixes", "--config", str(config), str(out), "-o", str(again)])
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_update_request_needs_cloud_json(tmp_path: Path) -> None:
+    xml = FIXTURES / "patch" / "global_only" / "input.xml"
+    result = invoke(["patch", "bot", str(xml), "-o", str(tmp_path / "o.xml"), "--update-request", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "--update-request needs a Jira Cloud workflow document" in result.output
+    assert not (tmp_path / "o.xml").exists()
+    bad = invoke(["patch", "bot", str(CASES[0] / "input.json"), "--diff", "--update-request", str(tmp_path / "no/r")])
+    assert bad.exit_code == 2 and "does not exist" in bad.output
+
+
+# --- the rule table and the schema helper -----------------------------------------------------------
+
+
+@needs_spec
+def test_rule_table_matches_the_capabilities_description() -> None:
+    text = openapi_schema.spec()["paths"]["/rest/api/3/workflows/capabilities"]["get"]["description"]
+    in_spec = set(re.findall(r'"ruleKey"\s*:\s*"(system:[a-z-]+)"', text))
+    assert set(CLOUD_RULES) == in_spec
+    for rule in CLOUD_RULES.values():
+        for name in rule.parameters:
+            assert f'"{name}"' in text or f"`{name}`" in text, (rule.key, name)
+
+
+@needs_spec
+def test_schema_helper_rejects_what_jira_would() -> None:
+    assert openapi_schema.errors("WorkflowUpdateRequest", {"workflows": [{"id": "x"}]})  # no version, statuses …
+    bad_type = {
+        "statuses": [],
+        "workflows": [
+            {
+                "id": "x",
+                "version": {},
+                "statuses": [],
+                "transitions": [{"type": "global", "links": [{"fromStatusReference": None}]}],
+            }
+        ],
+    }
+    assert any("'global' is not one of" in e for e in openapi_schema.errors("WorkflowUpdateRequest", bad_type))
+    ok = {
+        "statuses": [],
+        "workflows": [
+            {
+                "id": "x",
+                "version": {},
+                "statuses": [],
+                "transitions": [{"type": "GLOBAL", "links": [{"fromStatusReference": None}], "transitionScreen": None}],
+            }
+        ],
+    }
+    assert openapi_schema.errors("WorkflowUpdateRequest", ok) == []  # nullable converted
+    assert unknown_rules(
+        {
+            "workflows": [
+                {"transitions": [{"actions": [{"ruleKey": "system:update-field", "parameters": {"fieldId": "x"}}]}]}
+            ]
+        }
+    ) == ["fieldId"]
+
+
+# --- .jwb bundles ------------------------------------------------------------------------------------
+
+
+def _bundle_from(xml: Path, tmp_path: Path) -> Path:
+    path = tmp_path / (xml.stem[:40] + ".jwb")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("workflow.xml", xml.read_bytes())
+        bundle.writestr("layout.v2.json", b'{"statuses":[],"transitions":[]}')
+        bundle.writestr("statuses.json", b"[]")
+        bundle.writestr("notes.md", "Exported for a test.\n")
+    return path
+
+
+def _bundles(tmp_path: Path) -> list[Path]:
+    found = [JWB_SAMPLE] if JWB_SAMPLE.is_file() else []
+    corpus = sorted(CORPUS.glob("*.xml"))[:4] if CORPUS.is_dir() else []
+    return found + [_bundle_from(x, tmp_path) for x in corpus]
+
+
+def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {i.filename: (archive.read(i), i.date_time, i.compress_type) for i in archive.infolist()}
+
+
+def test_bundles_patch_keeping_their_other_entries(tmp_path: Path) -> None:
+    bundles = _bundles(tmp_path)
+    if not bundles:
+        pytest.skip("no shared bundles or corpus")
+    for bundle in bundles:
+        out = tmp_path / ("patched-" + bundle.name)
+        result = invoke(["patch", "bot", str(bundle), "-o", str(out)])
+        assert result.exit_code == 0, (bundle, result.output)
+        before, after = _entries(bundle.read_bytes()), _entries(out.read_bytes())
+        assert list(after) == list(before)
+        for name, entry in before.items():
+            if name != "workflow.xml":
+                assert after[name] == entry, (bundle, name)
+        # The result reads back as a bundle, re-lints, and a second patch changes nothing.
+        assert registry.read(str(out), out.read_bytes())
+        lint = invoke(["lint", "--format", "json", str(out)])
+        assert lint.exit_code in (0, 1), lint.output
+        again = tmp_path / ("again-" + bundle.name)
+        second = invoke(["patch", "bot", str(out), "-o", str(again)])
+        assert "nothing to change" in second.stdout, second.output
+        if "added transition" in result.stdout:
+            assert _entries(again.read_bytes())["workflow.xml"] == after["workflow.xml"]
+
+
+def test_bundle_diff_shows_the_workflow_xml(tmp_path: Path) -> None:
+    if not JWB_SAMPLE.is_file():
+        pytest.skip("no shared bundle")
+    result = invoke(["patch", "bot", str(JWB_SAMPLE), "--diff"])
+    assert result.exit_code == 0
+    assert '+    <action id="201" name="Resolve (bot)" view="fieldscreen">' in result.stdout
+
+
+# --- XML exported from Cloud ---------------------------------------------------------------------------
+
+
+def test_cloud_xml_export_says_how_to_reach_cloud(tmp_path: Path) -> None:
+    cloud_xml = CORPUS / "Igor-99__devops-23__Bug.xml"
+    if not cloud_xml.is_file():
+        pytest.skip("corpus not available")
+    result = invoke(["patch", "bot", str(cloud_xml), "-o", str(tmp_path / "out.xml")])
+    assert result.exit_code == 0, result.output
+    assert "this XML came from Jira Cloud (blank lines before <?xml, a Cloud account id" in result.stdout
+    assert "Jira Cloud cannot import workflow XML" in result.stdout
+    assert "`jwflint pull`" in result.stdout and "`jwflint push`" in result.stdout
+    assert (tmp_path / "out.xml").exists()
+    dc = invoke(["patch", "bot", str(FIXTURES / "patch" / "global_only" / "input.xml"), "--diff"])
+    assert "Jira Cloud" not in dc.output
