@@ -212,16 +212,20 @@ def test_failed_pull_keeps_the_previous_one(cloud, tmp_path: Path) -> None:
     assert _pull(tmp_path).code == 2
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".jwflint-pull-")] == []  # no staging left
 
 
-def test_second_pull_replaces_workflows_and_keeps_other_files(cloud, tmp_path: Path) -> None:
+def test_second_pull_replaces_its_own_files_and_keeps_the_others(cloud, tmp_path: Path) -> None:
     assert _pull(tmp_path).code == 0
     out = tmp_path / "jira"
     (out / ".jwflint.yaml").write_text("catalogue: catalogue.json\n")
-    assert _pull(tmp_path, "--workflow", "Ops Tasks").code == 0
-    assert [p.name for p in (out / "workflows").iterdir()] == ["Ops Tasks.json"]
+    (out / "workflows" / "IT Support.patched.json").write_text("{}\n")  # patch bot's output, not pull's
+    run = _pull(tmp_path, "--workflow", "Ops Tasks")
+    assert run.code == 0, run.output
+    assert sorted(p.name for p in (out / "workflows").iterdir()) == ["IT Support.patched.json", "Ops Tasks.json"]
+    assert "removed 2 workflow file(s) no longer pulled: IT Support.json, Unused Draft.json" in run.stdout
     assert (out / ".jwflint.yaml").read_text() == "catalogue: catalogue.json\n"
+    assert json.loads((out / ".jwflint-pull.json").read_text())["workflows"] == ["Ops Tasks.json"]
 
 
 def test_out_must_be_a_folder(cloud, tmp_path: Path) -> None:

@@ -42,6 +42,9 @@ def pull(out: str, projects: Sequence[str], workflows: Sequence[str], bot: str |
     catalogue = Path(out) / CATALOGUE
     if site.kind == CLOUD:
         click.echo(f"wrote {Path(out) / WORKFLOWS}/ ({len(result.workflow_files)} file(s)) and {catalogue}")
+        if result.removed:
+            shown = ", ".join(result.removed)
+            click.echo(f"removed {len(result.removed)} workflow file(s) no longer pulled: {shown}")
     else:
         click.echo(f"wrote {catalogue}")
         click.echo(

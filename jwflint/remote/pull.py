@@ -1,8 +1,12 @@
-"""`jwflint pull`: fetch a site's workflows and facts, then put them in place in one step.
+"""`jwflint pull`: fetch a site's workflows and facts, then put them in place.
 
-Everything is written into a temporary folder beside ``--out`` first; only a complete pull is
-moved into place, so a failure part-way leaves the previous pull (or nothing) untouched.
-``workflows/`` and ``catalogue.json`` under ``--out`` belong to pull; other files there are kept.
+Nothing is written until every call has succeeded. The files are then written into a temporary
+folder inside ``--out`` and renamed over the old ones one by one (each rename is atomic), so a
+failed pull leaves the previous one untouched and no file is ever half-written.
+
+``catalogue.json`` and the workflow files pull wrote belong to pull: a manifest
+(``.jwflint-pull.json``) lists the latter, so the next pull replaces them and removes those no
+longer on the site, and never touches a file it did not write (a patched copy, a config, notes).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from jwflint.remote.site import CLOUD, Site
 
 CATALOGUE = "catalogue.json"
 WORKFLOWS = "workflows"
+MANIFEST = ".jwflint-pull.json"
 
 
 @dataclass(frozen=True)
@@ -31,59 +36,67 @@ class PullResult:
     out: Path
     snapshot: Snapshot
     workflow_files: list[str]
+    removed: list[str]  # workflow files of the previous pull that are no longer on the site
 
 
 def pull(site: Site, out: Path, selection: Selection, sleep: Callable[[float], None] | None = None) -> PullResult:
     _check_destination(out)
     with JiraClient(site, **({"sleep": sleep} if sleep else {})) as client:
         snapshot = fetch(client, selection)
-    names = documents.file_names([w["name"] for w in snapshot.workflows])
+    cloud = site.kind == CLOUD
+    names = documents.file_names([w["name"] for w in snapshot.workflows]) if cloud else []
+    previous = _previous_files(out)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jwflint-pull-", dir=out))
     try:
         _write_json(staging / CATALOGUE, documents.catalogue(snapshot))
-        if site.kind == CLOUD:
-            (staging / WORKFLOWS).mkdir()
-            for name, workflow in zip(names, snapshot.workflows, strict=True):
-                _write_json(
-                    staging / WORKFLOWS / name, documents.workflow_document(workflow, snapshot.workflow_statuses)
-                )
-        _move_into_place(staging, out, replace_workflows=site.kind == CLOUD)
+        for name, workflow in zip(names, snapshot.workflows, strict=True):
+            _write_json(staging / name, documents.workflow_document(workflow, snapshot.workflow_statuses))
+        manifest = {"site": site.url, "workflows": names if cloud else previous}
+        _write_json(staging / MANIFEST, manifest)
+        removed = sorted(set(previous) - set(names)) if cloud else []
+        _put_in_place(staging, out, names, removed)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return PullResult(site, out, snapshot, names if site.kind == CLOUD else [])
+    return PullResult(site, out, snapshot, names, removed)
 
 
 def _check_destination(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise JwflintError(f"--out {out}: is a file; pull writes a folder (workflows/ and {CATALOGUE})")
-    for child in (out / WORKFLOWS, out / CATALOGUE):
-        if child.is_symlink():
-            raise JwflintError(f"{child}: is a symbolic link; pull replaces it, so remove the link first")
     if (out / WORKFLOWS).exists() and not (out / WORKFLOWS).is_dir():
         raise JwflintError(f"{out / WORKFLOWS}: is a file; pull writes a folder there")
 
 
-def _write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
-
-
-def _move_into_place(staging: Path, out: Path, replace_workflows: bool) -> None:
-    """Rename the staged files over the old ones: each rename is atomic, and the old workflows
-    folder is set aside until the new one is in, then removed."""
+def _previous_files(out: Path) -> list[str]:
+    """The workflow files the last pull into ``out`` wrote (plain names only, never a path)."""
     try:
-        if replace_workflows:
-            target = out / WORKFLOWS
-            old = staging / ".old-workflows"
-            if target.exists():
-                target.rename(old)
-            try:
-                (staging / WORKFLOWS).rename(target)
-            except OSError:
-                if old.exists():
-                    with contextlib.suppress(OSError):
-                        old.rename(target)
-                raise
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names = data.get("workflows") if isinstance(data, dict) else None
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if isinstance(n, str) and n == Path(n).name and n.endswith(".json")]
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _put_in_place(staging: Path, out: Path, names: list[str], removed: list[str]) -> None:
+    """Rename each staged file over its target (atomic per file); the manifest goes last, so it
+    never names a file that is not there."""
+    workflows = out / WORKFLOWS
+    try:
+        if names:
+            workflows.mkdir(exist_ok=True)
+        for name in names:
+            (staging / name).replace(workflows / name)
+        for name in removed:
+            with contextlib.suppress(FileNotFoundError):
+                (workflows / name).unlink()
         (staging / CATALOGUE).replace(out / CATALOGUE)
+        (staging / MANIFEST).replace(out / MANIFEST)
     except OSError as error:
         raise JwflintError(f"{out}: cannot put the pull in place: {error.strerror or error}") from None
