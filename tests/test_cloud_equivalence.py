@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,17 @@ def test_cloud_json_and_xml_give_the_same_findings(row: dict[str, str]) -> None:
     from_json = _keys(engine, document, cloud_only=False)
     assert from_json == from_xml
     assert from_json, "a fixture whose workflow has no finding compares nothing"
+
+
+@pytest.mark.parametrize("row", _manifest(), ids=lambda row: row["json"])
+def test_cloud_findings_golden(row: dict[str, str]) -> None:
+    """Where each finding points in the JSON (the object of the transition, status or workflow)."""
+    document = CLOUD / row["json"]
+    result = Engine.from_config(with_catalogue(Config(), Catalogue())).lint_path(str(document))
+    actual = "".join(
+        f"{f.line}:{f.column}: {f.rule} | {f.status or '-'} | {f.transition or '-'}\n" for f in result.findings
+    )
+    golden = document.with_suffix(".expected.txt")
+    if os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1":
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")

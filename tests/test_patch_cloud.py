@@ -1,6 +1,6 @@
 """`patch bot` and `fix` on Jira Cloud workflow JSON and .jwb bundles, and on XML exported from Cloud.
 
-Goldens: fixtures/patch-cloud/<case>/ holds input.json, args (one CLI argument a line), and the
+Goldens: fixtures/patch/cloud-json-<case>/ holds input.json, args (one CLI argument a line), and the
 expected patched document (expected.json), update request (expected.request.json) and report
 (expected.txt). JWFLINT_UPDATE_GOLDENS=1 rewrites them; read the diff before committing.
 Every update request written here must pass the OpenAPI schema (tests/openapi_schema.py) and
@@ -28,7 +28,7 @@ from tests import openapi_schema
 
 from .conftest import CORPUS, FIXTURES, SHARED
 
-CASES = sorted(p for p in (FIXTURES / "patch-cloud").iterdir() if p.is_dir())
+CASES = sorted(p.parent for p in (FIXTURES / "patch").glob("cloud-json-*/input.json"))
 UPDATE = os.environ.get("JWFLINT_UPDATE_GOLDENS") == "1"
 JWB_SAMPLE = SHARED / "jwb-samples" / "security-hub-workflow.jwb"
 BOT_RULES = ("any-to-resolved", "any-to-in-progress", "any-to-reopened")
@@ -120,7 +120,7 @@ def _config_args(case: Path) -> list[str]:
 
 
 def test_bot_transitions_are_restricted_as_asked(tmp_path: Path) -> None:
-    case = FIXTURES / "patch-cloud" / "api-only-compact"
+    case = FIXTURES / "patch" / "cloud-json-api-only-compact"
     request = json.loads((case / "expected.request.json").read_bytes())
     added = request["workflows"][0]["transitions"][-3:]
     for transition in added:
@@ -143,7 +143,7 @@ def test_bot_transitions_are_restricted_as_asked(tmp_path: Path) -> None:
 
 
 def test_fix_on_cloud_json_validates_and_settles(tmp_path: Path) -> None:
-    case = FIXTURES / "patch-cloud" / "group"
+    case = FIXTURES / "patch" / "cloud-json-group"
     config = tmp_path / "config.yaml"
     config.write_text('catalogue:\n  bot:\n    group: g-1\n  resolutions:\n    Done: "10000"\n', encoding="utf-8")
     out = tmp_path / "fixed.json"
@@ -155,6 +155,22 @@ def test_fix_on_cloud_json_validates_and_settles(tmp_path: Path) -> None:
     again = tmp_path / "again.json"
     invoke(["fix", "--unsafe-fixes", "--config", str(config), str(out), "-o", str(again)])
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_fix_golden_each_json_fixer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolution set to Done, assignee and resolution cleared, the bot restriction ANDed with an ANY group."""
+    case = FIXTURES / "patch" / "cloud-fix-unsafe"
+    out, request = tmp_path / "out.json", tmp_path / "request.json"
+    args = ["fix", "--unsafe-fixes", "--config", "config.yaml", "input.json", "-o", str(out)]
+    result = invoke([*args, "--update-request", str(request)], case, monkeypatch)
+    assert result.exit_code == 0, result.output
+    _golden(case / "expected.json", out.read_bytes())
+    _golden(case / "expected.txt", result.stdout.replace(str(tmp_path), "TMP").encode("utf-8"))
+    check_request(request)
+    lint = invoke(["lint", "--format", "json", "--config", "config.yaml", str(out)])
+    assert json.loads(lint.stdout)["findings"] == []
+    second = invoke(["fix", "--unsafe-fixes", "--config", "config.yaml", str(out), "-o", str(tmp_path / "again.json")])
+    assert (tmp_path / "again.json").read_bytes() == out.read_bytes(), second.output
 
 
 def test_update_request_needs_cloud_json(tmp_path: Path) -> None:
@@ -174,6 +190,7 @@ def test_update_request_needs_cloud_json(tmp_path: Path) -> None:
 def test_rule_table_matches_the_capabilities_description() -> None:
     text = openapi_schema.spec()["paths"]["/rest/api/3/workflows/capabilities"]["get"]["description"]
     in_spec = set(re.findall(r'"ruleKey"\s*:\s*"(system:[a-z-]+)"', text))
+    in_spec |= set(re.findall(r"`((?:connect|forge):[a-z-]+)`", text))
     assert set(CLOUD_RULES) == in_spec
     for rule in CLOUD_RULES.values():
         for name in rule.parameters:
@@ -229,10 +246,7 @@ def _bundle_from(xml: Path, tmp_path: Path) -> Path:
     return path
 
 
-def _bundles(tmp_path: Path) -> list[Path]:
-    found = [JWB_SAMPLE] if JWB_SAMPLE.is_file() else []
-    corpus = sorted(CORPUS.glob("*.xml"))[:4] if CORPUS.is_dir() else []
-    return found + [_bundle_from(x, tmp_path) for x in corpus]
+BUNDLE_SOURCES = ([JWB_SAMPLE] if JWB_SAMPLE.is_file() else []) + (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
 
 
 def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
@@ -240,28 +254,68 @@ def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
         return {i.filename: (archive.read(i), i.date_time, i.compress_type) for i in archive.infolist()}
 
 
-def test_bundles_patch_keeping_their_other_entries(tmp_path: Path) -> None:
-    bundles = _bundles(tmp_path)
-    if not bundles:
-        pytest.skip("no shared bundles or corpus")
-    for bundle in bundles:
-        out = tmp_path / ("patched-" + bundle.name)
-        result = invoke(["patch", "bot", str(bundle), "-o", str(out)])
-        assert result.exit_code == 0, (bundle, result.output)
-        before, after = _entries(bundle.read_bytes()), _entries(out.read_bytes())
-        assert list(after) == list(before)
-        for name, entry in before.items():
-            if name != "workflow.xml":
-                assert after[name] == entry, (bundle, name)
-        # The result reads back as a bundle, re-lints, and a second patch changes nothing.
-        assert registry.read(str(out), out.read_bytes())
-        lint = invoke(["lint", "--format", "json", str(out)])
-        assert lint.exit_code in (0, 1), lint.output
-        again = tmp_path / ("again-" + bundle.name)
-        second = invoke(["patch", "bot", str(out), "-o", str(again)])
-        assert "nothing to change" in second.stdout, second.output
-        if "added transition" in result.stdout:
-            assert _entries(again.read_bytes())["workflow.xml"] == after["workflow.xml"]
+@pytest.mark.parametrize("source", BUNDLE_SOURCES, ids=lambda p: p.stem[:50])
+def test_bundles_patch_keeping_their_other_entries(source: Path, tmp_path: Path) -> None:
+    """The real bundle, and a bundle made from each corpus export."""
+    bundle = source if source.suffix == ".jwb" else _bundle_from(source, tmp_path)
+    out = tmp_path / ("patched-" + bundle.name)
+    result = invoke(["patch", "bot", str(bundle), "-o", str(out)])
+    assert result.exit_code == 0, (bundle, result.output)
+    before, after = _entries(bundle.read_bytes()), _entries(out.read_bytes())
+    assert list(after) == list(before)
+    for name, entry in before.items():
+        if name != "workflow.xml":
+            assert after[name] == entry, (bundle, name)
+    if source.suffix == ".xml":  # the bundle's workflow.xml is patched as the export itself is
+        plain = tmp_path / "plain.xml"
+        assert invoke(["patch", "bot", str(source), "-o", str(plain)]).exit_code == 0
+        assert after["workflow.xml"][0] == plain.read_bytes()
+    # The result reads back as a bundle, re-lints, and a second patch changes nothing.
+    assert registry.read(str(out), out.read_bytes())
+    lint = invoke(["lint", "--format", "json", str(out)])
+    assert lint.exit_code in (0, 1), lint.output
+    second = invoke(["patch", "bot", str(out), "--diff"])
+    assert second.exit_code == 0 and second.stdout == "", second.output
+
+
+SHIPPED_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<workflow>
+  <initial-actions>
+    <action id="1" name="Create">
+      <results><unconditional-result old-status="null" status="open" step="1"/></results>
+    </action>
+  </initial-actions>
+  <steps>
+    <step id="1" name="Open">
+      <meta name="jira.status.id">1</meta>
+      <actions>
+        <action id="11" name="Ship">
+          <results><unconditional-result old-status="null" status="null" step="2"/></results>
+        </action>
+      </actions>
+    </step>
+    <step id="2" name="Shipped">
+      <meta name="jira.status.id">10400</meta>
+    </step>
+  </steps>
+</workflow>
+"""
+
+
+def test_bundle_statuses_json_categories_pick_the_bucket(tmp_path: Path) -> None:
+    """statuses.json says custom status 10400 'Shipped' is DONE: the bot's resolve goes there.
+    The same XML alone has no Resolved status, and gets a manual step instead."""
+    xml = tmp_path / "shipped.xml"
+    xml.write_text(SHIPPED_XML, encoding="utf-8")
+    bundle = tmp_path / "shipped.jwb"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("workflow.xml", SHIPPED_XML)
+        archive.writestr("statuses.json", '[{"originalId": "10400", "name": "Shipped", "statusCategoryId": 3}]')
+    plain = invoke(["patch", "bot", str(xml), "--diff"])
+    assert "added transition 'Resolve (bot)'" not in plain.output, plain.output
+    result = invoke(["patch", "bot", str(bundle), "--diff"])
+    assert result.exit_code == 0, result.output
+    assert "added transition 'Resolve (bot)' (id 21): any status -> 'Shipped' (step 2)" in result.output
 
 
 def test_bundle_diff_shows_the_workflow_xml(tmp_path: Path) -> None:
@@ -287,3 +341,110 @@ def test_cloud_xml_export_says_how_to_reach_cloud(tmp_path: Path) -> None:
     assert (tmp_path / "out.xml").exists()
     dc = invoke(["patch", "bot", str(FIXTURES / "patch" / "global_only" / "input.xml"), "--diff"])
     assert "Jira Cloud" not in dc.output
+
+
+# --- every Cloud document the suite has; shapes and styles -------------------------------------------
+
+CLOUD_DOCUMENTS = sorted((FIXTURES / "cloud").glob("*.json"))
+
+
+@pytest.mark.parametrize("document", CLOUD_DOCUMENTS, ids=lambda p: p.stem)
+def test_every_cloud_document_patches_with_a_valid_request(document: Path, tmp_path: Path) -> None:
+    out, request = tmp_path / "out.json", tmp_path / "request.json"
+    args = ["patch", "bot", str(document), "--group", "703ff44a", "--api-only", "--update-request", str(request)]
+    result = invoke([*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    patched = registry.read(str(out), out.read_bytes())
+    assert [w.name for w in patched] == [w.name for w in registry.read(str(document), document.read_bytes())]
+    if "added GLOBAL transition" in result.stdout:
+        check_request(request)
+    else:
+        assert not request.exists() and out.read_bytes() == document.read_bytes()
+    again = invoke(["patch", "bot", str(out), "--group", "703ff44a", "--api-only", "--diff"])
+    assert again.exit_code == 0 and again.stdout == "", again.output
+    # Re-linted, no any-to-<bucket> error is left, except where the workflow has no status for it.
+    select = [arg for rule in BOT_RULES for arg in ("--select", rule)]
+    lint = invoke(["lint", "--format", "json", *select, str(out)])
+    titles = {"any-to-resolved": "Resolved", "any-to-in-progress": "In Progress", "any-to-reopened": "Reopened"}
+    for finding in json.loads(lint.stdout)["findings"]:
+        assert f"No bot transition into {titles[finding['rule']]} was added" in result.stdout, finding
+
+
+def test_older_transition_shape_is_kept_in_the_document_and_converted_in_the_request(tmp_path: Path) -> None:
+    document = FIXTURES / "cloud" / "tasks_workflow.json"
+    out, request = tmp_path / "out.json", tmp_path / "request.json"
+    result = invoke(["patch", "bot", str(document), "-o", str(out), "--update-request", str(request)])
+    assert result.exit_code == 0, result.output
+    before = json.loads(document.read_bytes())["values"][0]["transitions"]
+    added = json.loads(out.read_bytes())["values"][0]["transitions"][len(before) :]
+    assert added and all("to" in t and t["from"] == [] and "toStatusReference" not in t for t in added)
+    sent = check_request(request)["workflows"][0]["transitions"]
+    assert all("to" not in t and "toStatusReference" in t for t in sent)
+    directed = [t for t in sent if t["type"] == "DIRECTED"]
+    assert directed and all(t["links"] and "fromStatusReference" in t["links"][0] for t in directed)
+
+
+def _group_document() -> dict[str, Any]:
+    return json.loads((FIXTURES / "patch" / "cloud-json-group" / "input.json").read_bytes())
+
+
+def test_crlf_and_tabs_are_kept(tmp_path: Path) -> None:
+    source = tmp_path / "tabs.json"
+    source.write_bytes(json.dumps(_group_document(), indent="\t", ensure_ascii=False).replace("\n", "\r\n").encode())
+    out = tmp_path / "out.json"
+    assert invoke(["patch", "bot", str(source), "-o", str(out)]).exit_code == 0
+    data = out.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") and b'\r\n\t\t\t\t\t"name": "Resolve (bot)"' in data
+    assert json.loads(data)["values"][0]["transitions"][-1]["name"] == "Reopen (bot)"
+
+
+def test_a_document_with_several_workflows(tmp_path: Path) -> None:
+    document = _group_document()
+    first = document["values"][0]
+    second = json.loads(json.dumps(first))
+    second.update(id="0f0e0d0c-1111-4222-8333-444455556666", name="Second")
+    second["transitions"] = [t for t in second["transitions"] if t["type"] == "INITIAL"]
+    source = tmp_path / "two.json"
+    source.write_text(json.dumps({"workflows": [first, second], "statuses": document["statuses"]}, indent=2))
+    out, request = tmp_path / "out.json", tmp_path / "request.json"
+    result = invoke(["patch", "bot", str(source), "-o", str(out), "--update-request", str(request)])
+    assert result.exit_code == 0, result.output
+    assert "workflow 'IT Support Workflow': added GLOBAL transition 'Resolve (bot)'" in result.stdout
+    assert "workflow 'Second': added GLOBAL transition 'Resolve (bot)'" in result.stdout
+    sent = check_request(request)
+    assert [w["id"] for w in sent["workflows"]] == [first["id"], second["id"]]
+    assert len({s["statusReference"] for s in sent["statuses"]}) == len(sent["statuses"])
+
+
+def test_write_in_place_and_stdin(tmp_path: Path) -> None:
+    source, out = tmp_path / "wf.json", tmp_path / "out.json"
+    source.write_bytes((FIXTURES / "cloud" / "tasks_workflow.json").read_bytes())
+    source.chmod(0o640)
+    assert invoke(["patch", "bot", str(source), "-o", str(out)]).exit_code == 0
+    assert invoke(["patch", "bot", str(source), "--write"]).exit_code == 0
+    assert source.read_bytes() == out.read_bytes() != (FIXTURES / "cloud" / "tasks_workflow.json").read_bytes()
+    assert source.stat().st_mode & 0o777 == 0o640
+    piped = CliRunner().invoke(
+        cli, ["patch", "bot", "-"], input=(FIXTURES / "cloud" / "tasks_workflow.json").read_bytes()
+    )
+    assert piped.exit_code == 0, piped.output
+    assert piped.stdout.encode() == out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"values": [], "values": []}',
+        b"[" * 100_000,
+        b'{"values": [{"name": "\xff"}]}',
+        b'{"workflows": [1e' + b"9" * 999 + b"]}",
+    ],
+    ids=["duplicate-keys", "deep", "not-utf8", "huge-number"],
+)
+def test_hostile_json_is_refused_before_anything_is_written(body: bytes, tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_bytes(body)
+    result = invoke(["patch", "bot", str(source), "--update-request", str(tmp_path / "r.json")])
+    assert result.exit_code == 2
+    assert result.output.startswith("jwflint: error:") and result.output.count("\n") == 1, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]

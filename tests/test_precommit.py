@@ -124,6 +124,9 @@ def service_desk_workflow(any_to_resolved: bool, misordered: bool = False) -> by
 
 
 NOT_A_WORKFLOW = b'<?xml version="1.0"?>\n<project><modelVersion>4.0.0</modelVersion></project>\n'
+NOT_WORKFLOW_JSON = b'{\n  // comments make this invalid JSON\n  "compilerOptions": {"strict": true}\n}\n'
+CLOUD_WORKFLOW = REPO / "fixtures" / "cloud" / "OBEYA__Simple_Workflow.json"
+CLOUD_RESOLVE_LINE = 58  # the 'Done' transition, which sets no resolution
 
 
 # --- pre-commit plumbing --------------------------------------------------------------------------
@@ -202,6 +205,8 @@ def test_hook_blocks_a_workflow_lacking_any_to_resolved(hook_env: dict[str, str]
     repo = WorkflowRepo(tmp_path / "repo", hook_env)
     repo.write("workflows/service_desk.xml", service_desk_workflow(any_to_resolved=False))
     repo.write("pom.xml", NOT_A_WORKFLOW)
+    repo.write("workflows/cloud.json", CLOUD_WORKFLOW.read_bytes())
+    repo.write("tsconfig.json", NOT_WORKFLOW_JSON)
     result = repo.pre_commit("run", "--all-files")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
@@ -212,12 +217,16 @@ def test_hook_blocks_a_workflow_lacking_any_to_resolved(hook_env: dict[str, str]
     assert "add a global transition (from Any status) into 'Resolved'" in output
     # XML that is not a workflow is skipped, not reported
     assert "pom.xml" not in output
+    # Cloud workflow JSON is linted too; other JSON is skipped
+    assert f"workflows/cloud.json:{CLOUD_RESOLVE_LINE}:" in output and "[resolve-sets-resolution]" in output
+    assert "tsconfig.json" not in output
 
 
 def test_hook_passes_a_good_workflow(hook_env: dict[str, str], tmp_path: Path) -> None:
     repo = WorkflowRepo(tmp_path / "repo", hook_env)
     repo.write("workflows/service_desk.xml", service_desk_workflow(any_to_resolved=True))
     repo.write("pom.xml", NOT_A_WORKFLOW)
+    repo.write("tsconfig.json", NOT_WORKFLOW_JSON)  # JSON with comments: not a workflow, so not read
     result = repo.pre_commit("run", "--all-files")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -98,6 +98,7 @@ def test_explain_prints_the_whole_documentation() -> None:
         "  pack      config (rules/config.yaml:6)\n"
         "  check     stale_suppression\n"
         "  fix       No automatic fix.\n"
+        "  formats   all\n"
         "\n"
         "Why\n"
         "  A suppression accepts one finding. When the workflow is fixed, or the status or\n"

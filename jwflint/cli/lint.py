@@ -52,7 +52,11 @@ def _format_choices() -> list[str]:
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--max-size", help="Refuse files larger than this (default 20MB).")
-@click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--skip-non-workflow",
+    is_flag=True,
+    help="Skip files that are not workflows (XML whose root is not <workflow>, JSON that is no Cloud workflow).",
+)
 @click.option(
     "--explain-buckets",
     is_flag=True,
@@ -128,8 +132,9 @@ def lint(
         cache = engines.EngineCache(options)
         stream = sys.stderr if output is None and output_format != "text" else sys.stdout
         for result in run.results:
-            if result.workflow is not None:
-                stream.write(explain_text(Buckets(result.workflow, cache.config_for(result.path).catalogue)))
+            # every workflow of a Cloud document; parallel runs keep only the first one's model
+            for workflow in result.workflows or ([result.workflow] if result.workflow is not None else []):
+                stream.write(explain_text(Buckets(workflow, cache.config_for(result.path).catalogue)))
         stream.flush()
     report = make_report(run, quiet=quiet, color=use_color(sys.stdout, output) and output_format == "text")
     from jwflint.output import formatter

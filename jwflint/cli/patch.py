@@ -45,6 +45,12 @@ def _patch_output_options(function: Any) -> Any:
 @click.option("--select", multiple=True, help="Only these rules or packs (repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (repeatable).")
 @click.option("--skip-non-workflow", is_flag=True, help="Skip XML files whose root is not <workflow>.")
+@click.option(
+    "--update-request",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Jira Cloud JSON (one input): also write the body of POST /rest/api/3/workflows/update to FILE.",
+)
 @_patch_output_options
 def fix(
     paths: Sequence[str],
@@ -52,13 +58,14 @@ def fix(
     select: Sequence[str],
     ignore: Sequence[str],
     skip_non_workflow: bool,
+    update_request: str | None,
     **kwargs: Any,
 ) -> None:
     """Apply the fixes rules offer, re-linting until nothing is left to fix (default: write NAME.patched.xml)."""
     from jwflint.patch import commands
 
     destination, options = commands.cli_settings(kwargs, select=tuple(select), ignore=tuple(ignore))
-    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow))
+    sys.exit(commands.run_fix(list(paths), unsafe_fixes, destination, options, skip_non_workflow, update_request))
 
 
 @cli.group()

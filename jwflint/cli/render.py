@@ -30,6 +30,12 @@ RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False), help="Catalogue file (YAML/JSON).")
 @click.option("--profile", type=click.Choice(["service-bot", "jira"]), help="Findings of one rule pack only.")
+@click.option(
+    "--workflow",
+    "workflow_name",
+    metavar="NAME",
+    help="Which workflow of a Cloud document to draw (default: the first).",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 def render(
     workflow: str,
@@ -40,6 +46,7 @@ def render(
     config_path: str | None,
     catalogue_path: str | None,
     profile: str | None,
+    workflow_name: str | None,
     debug: bool,
 ) -> None:
     """Draw a workflow as SVG, PNG, PDF, DOT, Mermaid or an HTML report."""
@@ -47,4 +54,7 @@ def render(
     from jwflint.render.api import render_file
 
     options = LintOptions(config_path=config_path, catalogue_path=catalogue_path, profile=profile)
-    render_file(workflow, output, output_format, with_findings=findings, before_path=before, options=options)
+    render_file(
+        workflow, output, output_format, with_findings=findings, before_path=before, options=options,
+        workflow=workflow_name,
+    )

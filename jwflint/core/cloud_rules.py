@@ -28,6 +28,21 @@ def _rule(key: str, kind: str, *parameters: str) -> tuple[str, CloudRule]:
     return key, CloudRule(key, kind, frozenset(parameters))
 
 
+_CONNECT = ("appKey", "config", "id", "disabled", "tag")
+_FORGE = ("key", "config", "id", "disabled", "tag")
+_APP_RULES = {
+    "connect": (
+        ("expression-validator", VALIDATOR),
+        ("expression-condition", CONDITION),
+        ("remote-workflow-function", ACTION),
+    ),
+    "forge": (
+        ("expression-validator", VALIDATOR),
+        ("expression-condition", CONDITION),
+        ("workflow-post-function", ACTION),
+    ),
+}
+
 CLOUD_RULES: dict[str, CloudRule] = dict(
     [
         # Validators
@@ -95,6 +110,9 @@ CLOUD_RULES: dict[str, CloudRule] = dict(
             "remindingAlwaysAsk",
         ),
         _rule("system:transition-screen", SCREEN, "screenId"),
+        # Connect and Forge apps' rules
+        *(_rule(f"connect:{name}", kind, *_CONNECT) for name, kind in _APP_RULES["connect"]),
+        *(_rule(f"forge:{name}", kind, *_FORGE) for name, kind in _APP_RULES["forge"]),
     ]
 )
 

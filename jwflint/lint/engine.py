@@ -122,6 +122,8 @@ class Engine:
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
+        if self.skip_non_workflow and not registry.looks_like_workflow(data):
+            return FileResult(path, [], skipped=True)
         try:
             workflows = registry.read(path, data, self.config.max_file_size)
         except registry.NotAWorkflow as error:

@@ -105,6 +105,7 @@ def explain(ruleset: RuleSet, rule_id: str) -> str:
         f"  pack      {rule.pack} ({_where(rule.source)})",
         f"  check     {rule.check.name}" + (f" ({args})" if args else ""),
         f"  fix       {ruledocs.fix_safety(rule)}",
+        f"  formats   {formats(rule)}",
     ]
     for key, title in ruledocs.SECTIONS:
         body = rule.docs.get(key)

@@ -77,7 +77,16 @@ def _edits(data: bytes, planned: _Planned, style: JsonStyle) -> list[Edit]:
     return [append_items(data, span, planned.items, style, "patch bot")]
 
 
-def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions, api_only: bool = False) -> CloudOutcome:
+def patch_bot(
+    path: str,
+    data: bytes,
+    engine: Engine,
+    options: bot.BotOptions,
+    api_only: bool = False,
+    request: bool = False,
+) -> CloudOutcome:
+    """Patch every workflow of the document; with ``request``, also build the update request
+    (which needs each changed workflow's id and version, and its statuses' categories)."""
     config = replace(engine.config, catalogue=options.catalogue(engine.config.catalogue))
     engine = replace(engine, config=config)
     workflows = read(path, data, config.max_file_size)
@@ -110,9 +119,9 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions, a
     patched = splice.apply(data, edits)
     outcome.patched = patched
     outcome.remaining = _verify(path, patched, engine, planned_all, config.max_file_size)
-    changed = [p.entry for p in planned_all if p.items]
-    if changed:
-        outcome.update_request = _request(path, patched, [planned_all.index(p) for p in planned_all if p.items])
+    changed = [index for index, planned in enumerate(planned_all) if planned.items]
+    if request and changed:
+        outcome.update_request = request_for(path, patched, changed)
     return outcome
 
 
@@ -135,7 +144,8 @@ def _verify(path: str, patched: bytes, engine: Engine, planned: list[_Planned], 
     return apply._shown(engine.config, findings)
 
 
-def _request(path: str, patched: bytes, indexes: list[int]) -> dict[str, Any]:
+def request_for(path: str, patched: bytes, indexes: list[int]) -> dict[str, Any]:
+    """The update request for the workflows at ``indexes`` of the patched document."""
     try:
         root = parse_json(path, patched).root
     except JSONSyntax as error:  # verified just before: cannot happen, but never a traceback

@@ -20,8 +20,8 @@ from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
 from jwflint.model.workflow import Transition, Workflow
 from jwflint.patch import apply, bot, cloud_write, splice
-from jwflint.patch.apply import MAX_ROUNDS, Outcome, VerificationError
-from jwflint.patch.cloud_apply import ModelSource, read
+from jwflint.patch.apply import MAX_ROUNDS, VerificationError
+from jwflint.patch.cloud_apply import CloudOutcome, ModelSource, read, request_for
 from jwflint.patch.json_splice import JsonStyle, append_items, byte_offset, member, replace_value, value_end
 from jwflint.patch.splice import Edit
 
@@ -86,9 +86,9 @@ def _set_field(item: dict[str, Any], field: str, value: str) -> str:
         last["parameters"] = {**(last.get("parameters") or {}), **wanted["parameters"]}
         if not value:
             last["parameters"].pop("value", None)
-        return f"changed {cloud_write.UPDATE_FIELD} {field} to {value!r}"
+        return f"changed post-function {cloud_write.UPDATE_FIELD} {field} to {value!r}"
     actions.append(wanted)
-    return f"added {cloud_write.describe_rule(wanted)}"
+    return f"added post-function {cloud_write.describe_rule(wanted)}"
 
 
 def _fix_field(field: str, value_of: Callable[[Engine], str | None]) -> JsonFixer:
@@ -109,8 +109,10 @@ def _restrict(data, workflow, problems, options, engine):  # type: ignore[no-unt
 
     def change(item: dict[str, Any]) -> str:
         group = item.get("conditions")
-        if not isinstance(group, dict) or str(group.get("operation", "ALL")).upper() == "ALL":
-            group = group if isinstance(group, dict) else {"operation": "ALL", "conditions": [], "conditionGroups": []}
+        empty = not isinstance(group, dict) or not (group.get("conditions") or group.get("conditionGroups"))
+        if empty:  # Cloud writes an empty group, ALL or ANY, on every unrestricted transition
+            group = {**(group or {}), "operation": "ALL", "conditions": list(rules), "conditionGroups": []}
+        elif str(group.get("operation", "ALL")).upper() == "ALL":
             group.setdefault("conditions", []).extend(rules)
         else:  # an ANY group: AND it with the bot's condition
             group = {"operation": "ALL", "conditions": rules, "conditionGroups": [group]}
@@ -150,15 +152,18 @@ JSON_FIXERS: dict[str, JsonFixer] = {
 }
 
 
-def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions) -> Outcome:
+def fix(
+    path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOptions, request: bool = False
+) -> CloudOutcome:
     max_bytes = engine.config.max_file_size
     originals = read(path, data, max_bytes)
-    outcome = Outcome(path=path, original=data, patched=data)
+    outcome = CloudOutcome(path=path, original=data, patched=data)
+    changed: set[int] = set()
     current, workflows = data, originals
     claimed: set[tuple[str, str, str]] = set()
     for round_number in range(MAX_ROUNDS + 1):
         taken: list[Edit] = []
-        for workflow in workflows:
+        for index, workflow in enumerate(workflows):
             _, groups = apply.fixable_problems(engine, ModelSource(workflow), unsafe)  # type: ignore[arg-type]
             for check_name, problems in groups.items():
                 fixer = JSON_FIXERS.get(check_name)
@@ -168,6 +173,7 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
                 if not edits or any(splice.overlaps(e, taken) for e in edits):
                     continue
                 taken.extend(edits)
+                changed.add(index)
                 outcome.changes.extend(lines)
                 claimed.update((rule.id, p.status or "", p.transition or "") for rule, p in fixed)
         if not taken:
@@ -182,4 +188,6 @@ def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: bot.BotOp
         findings.extend(apply.verify_model(path, before, after, engine, claimed))
     outcome.remaining = apply._shown(engine.config, findings)
     outcome.claimed = claimed
+    if request and changed:
+        outcome.update_request = request_for(path, current, sorted(changed))
     return outcome

@@ -43,15 +43,27 @@ class CloudRestriction:
 
     @classmethod
     def of(cls, identity: BotIdentity, api_only: bool) -> CloudRestriction:
-        """The bot identity's group (an id on Cloud), role id and account id."""
+        """The bot's group ids, role ids and account id.
 
-        def listed(*values: str | None) -> tuple[str, ...]:
-            return tuple(dict.fromkeys(v for v in values if v))
+        Cloud conditions name groups by id: the catalogue's ``bot.group_ids`` when it has them,
+        else ``group`` (--group), which on Cloud must be the id. Likewise ``roles`` else ``role``,
+        and ``account_id`` else ``user``. (``group_ids``, ``roles`` and ``account_id`` are the
+        catalogue keys of the permissions work, read here only when the identity has them.)
+        """
 
-        group_ids = listed(identity.group, *getattr(identity, "group_ids", ()) or ())
-        roles = listed(identity.role, *getattr(identity, "roles", ()) or ())
-        accounts = listed(identity.user, getattr(identity, "account_id", None))
-        return cls(group_ids, roles, accounts, api_only)
+        def listed(many: object, one: str | None) -> tuple[str, ...]:
+            values = [str(v) for v in many] if isinstance(many, (list, tuple)) and many else [one]
+            return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+        return cls(
+            listed(getattr(identity, "group_ids", None), identity.group),
+            listed(getattr(identity, "roles", None), identity.role),
+            listed(
+                [getattr(identity, "account_id", None)] if getattr(identity, "account_id", None) else None,
+                identity.user,
+            ),
+            api_only,
+        )
 
     def rules(self) -> list[dict[str, Any]]:
         found = []

@@ -121,18 +121,31 @@ def fix_paths(paths: list[str]) -> list[str]:
 
 
 def run_fix(
-    paths: list[str], unsafe: bool, dest: Destination, lint_options: LintOptions, skip_non_workflow: bool = False
+    paths: list[str],
+    unsafe: bool,
+    dest: Destination,
+    lint_options: LintOptions,
+    skip_non_workflow: bool = False,
+    update_request: str | None = None,
 ) -> int:
     options = BotOptions()
+    cloud = CloudOptions(update_request=update_request)
 
     def compute(path: str, data: bytes, engine: Engine) -> Outcome:
-        return formats.fix(path, data, engine, unsafe, options)
+        return formats.fix(path, data, engine, unsafe, options, cloud)
 
     files = fix_paths(paths)
+    if update_request:
+        if len(files) != 1:
+            raise JwflintError("--update-request takes a single input workflow document")
+        check_request_path(update_request, files[0], dest)
     cache = EngineCache(lint_options)
     outcomes = _run(files, compute, dest, cache, skip_non_workflow)
     if outcomes is None:
         return exitcodes.USAGE
+    if update_request and outcomes:
+        report = sys.stderr if dest.diff or dest.xml_to_stdout(files[0]) else sys.stdout
+        print(write_update_request(outcomes[0], update_request), file=report)
     remaining = [f for o in outcomes for f in o.remaining]
     unsafe_left = sum(1 for f in remaining if f.fixable) if not unsafe else 0
     stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in files) else sys.stdout

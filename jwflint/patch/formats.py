@@ -65,13 +65,9 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: BotOptions, cloud
     if kind == CLOUD_JSON:
         from jwflint.patch import cloud_apply
 
-        return cloud_apply.patch_bot(path, data, engine, options, cloud.api_only)
+        return cloud_apply.patch_bot(path, data, engine, options, cloud.api_only, bool(cloud.update_request))
     if cloud.update_request:
-        raise JwflintError(
-            f"{path}: --update-request needs a Jira Cloud workflow document (JSON from "
-            "GET /rest/api/3/workflows/search?expand=values.transitions or `jwflint pull`), not "
-            + ("a .jwb bundle" if kind == BUNDLE else "workflow XML")
-        )
+        _needs_cloud_json(path, kind)
     if kind == BUNDLE:
         from jwflint.patch import bundle
 
@@ -79,12 +75,25 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: BotOptions, cloud
     return _mark_cloud_xml(apply.patch_bot(path, data, engine, options), path, data)
 
 
-def fix(path: str, data: bytes, engine: Engine, unsafe: bool, options: BotOptions) -> Outcome:
+def _needs_cloud_json(path: str, kind: str) -> None:
+    raise JwflintError(
+        f"{path}: --update-request needs a Jira Cloud workflow document (JSON from "
+        "GET /rest/api/3/workflows/search?expand=values.transitions or `jwflint pull`), not "
+        + ("a .jwb bundle" if kind == BUNDLE else "workflow XML")
+    )
+
+
+def fix(
+    path: str, data: bytes, engine: Engine, unsafe: bool, options: BotOptions, cloud: CloudOptions | None = None
+) -> Outcome:
     kind = kind_of(data)
+    request = bool(cloud and cloud.update_request)
     if kind == CLOUD_JSON:
         from jwflint.patch import cloud_fix
 
-        return cloud_fix.fix(path, data, engine, unsafe, options)
+        return cloud_fix.fix(path, data, engine, unsafe, options, request)
+    if request:
+        _needs_cloud_json(path, kind)
     if kind == BUNDLE:
         from jwflint.patch import bundle
 

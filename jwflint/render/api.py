@@ -98,13 +98,14 @@ def render_file(
     with_findings: bool = True,
     before_path: str | None = None,
     options: LintOptions | None = None,
+    workflow: str | None = None,
 ) -> str:
-    """``jwflint render``: draw one workflow file; returns the format used."""
+    """``jwflint render``: draw one workflow file (``workflow``: which of a Cloud document's); returns the format."""
     chosen = choose_format(output_format, out)
     if chosen in BINARY_FORMATS and out is None:
         write(b"", out, chosen)  # fails before any work is done
-    loaded = load(path, options)
-    before = load(before_path, options) if before_path else None
+    loaded = load(path, options, workflow=workflow)
+    before = load(before_path, options, workflow=workflow) if before_path else None
     write(render_loaded(loaded, chosen, with_findings, before), out, chosen)
     return chosen
 

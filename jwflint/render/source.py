@@ -30,20 +30,37 @@ class Loaded:
         return Buckets(self.workflow, self.catalogue)
 
 
-def load(path: str, options: LintOptions | None = None, data: bytes | None = None, name: str | None = None) -> Loaded:
+def load(
+    path: str,
+    options: LintOptions | None = None,
+    data: bytes | None = None,
+    name: str | None = None,
+    workflow: str | None = None,
+) -> Loaded:
     """Lint one workflow file with the config that applies to it.
 
     With ``data``, those bytes are linted instead, as file ``name`` (default ``path``) under
-    ``path``'s config: how a patched workflow that is not written yet is drawn.
+    ``path``'s config: how a patched workflow that is not written yet is drawn. A Cloud document
+    may hold several workflows: ``workflow`` names the one to draw (default: the first).
     """
     engine = EngineCache(options or LintOptions()).engine_for(path)
     result = engine.lint_path(path) if data is None else engine.lint_bytes(name or path, data)
     # The config's suppressions hide findings here as they do in `jwflint lint`.
     suppressions.apply([result], lambda _: engine)
-    return Loaded(result.path, _workflow(result), result.findings, engine.config.catalogue)
+    chosen = _workflow(result, workflow)
+    findings = result.findings
+    if len(result.workflows) > 1:  # a Cloud document: only the drawn workflow's findings
+        findings = [f for f in findings if f.workflow == chosen.name]
+    return Loaded(result.path, chosen, findings, engine.config.catalogue)
 
 
-def _workflow(result: FileResult) -> Workflow:
+def _workflow(result: FileResult, name: str | None = None) -> Workflow:
+    if name is not None and result.workflows:
+        for candidate in result.workflows:
+            if candidate.name == name:
+                return candidate
+        names = ", ".join(repr(w.name) for w in result.workflows)
+        raise InputError(f"{result.path}: no workflow named {name!r} (it holds {names})")
     if result.workflow is not None:
         return result.workflow
     first = result.findings[0] if result.findings else None

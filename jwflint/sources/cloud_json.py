@@ -90,6 +90,14 @@ def workflow_entries(root: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+def is_legacy_search(root: Any) -> bool:
+    """A page of the removed ``GET /rest/api/3/workflow/search``: ``values[]`` named by ``id.name``."""
+    values = root.get("values") if isinstance(root, dict) else None
+    return bool(values) and all(
+        isinstance(item, dict) and isinstance(item.get("id"), dict) and "name" in item["id"] for item in values
+    )
+
+
 def _text(value: Any) -> str:
     """Rule parameters and ids are strings in the spec; numbers and lists are tolerated."""
     if value is None:

@@ -10,12 +10,14 @@ The sizes the zip directory declares are not trusted: reads stop one byte past t
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwflint.core import jira
 from jwflint.sources.files import DEFAULT_MAX_BYTES, size_text
+
+if TYPE_CHECKING:
+    import zipfile
 
 ZIP_MAGIC = b"PK\x03\x04"
 WORKFLOW_ENTRY = "workflow.xml"
@@ -50,6 +52,8 @@ def is_bundle(data: bytes) -> bool:
 
 def read(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Bundle:
     """The workflow XML and statuses of a bundle's bytes; every failure is a BundleError."""
+    import zipfile  # only bundles need it: kept off every lint's start-up
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -68,6 +72,8 @@ def read(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Bundle:
 
 
 def _entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
+    import zipfile
+
     if info.flag_bits & 0x1:
         raise BundleError(f"{info.filename} is encrypted")
     declared_ratio = info.file_size / max(info.compress_size, 1)

@@ -10,6 +10,7 @@ text whose first character is ``{`` or ``[`` is JSON, anything else is XML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +64,13 @@ class Reader:
     in_folder: Callable[[bytes], bool] | None = None
 
 
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+
+
 def _first_char(data: bytes) -> bytes:
-    body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
-    stripped = body.lstrip(b" \t\r\n")
-    return stripped[:1]
+    """The first character after a BOM and whitespace (without copying a large file)."""
+    end = _BLANKS.match(data, len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0).end()  # type: ignore[union-attr]
+    return data[end : end + 1]
 
 
 def _looks_json(data: bytes) -> bool:
@@ -99,6 +103,12 @@ def read_cloud_json(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
     except JSONSyntax as error:
         raise SourceError(error.rule, error.message, error.line, error.column) from None
     if cloud_json.workflow_entries(document.root) is None:
+        if cloud_json.is_legacy_search(document.root):
+            raise NotAWorkflow(
+                "this is the legacy GET /rest/api/3/workflow/search shape (removed in June 2026), which jwflint "
+                "does not read: fetch GET /rest/api/3/workflows/search?expand=values.transitions instead",
+                *document.position(document.root),
+            )
         raise NotAWorkflow(
             "this JSON holds no Jira Cloud workflows (a /rest/api/3/workflows/search page with values[], or a "
             "POST /rest/api/3/workflows response with workflows[]): not a workflow document",
@@ -166,6 +176,14 @@ def expand_paths(paths: list[str], kinds: tuple[str, ...] | None = None) -> list
         else:
             result.append(path)
     return result
+
+
+def looks_like_workflow(data: bytes) -> bool:
+    """Whether bytes read as a workflow are worth reading (``--skip-non-workflow`` skips the rest
+    unread): JSON only when it looks like a Cloud workflow document, as in a folder, so that a
+    tsconfig.json with comments is skipped rather than reported as broken JSON."""
+    reader = reader_for(data)
+    return reader.in_folder is None or reader.in_folder(data[:SNIFF_BYTES])
 
 
 def claims_file(path: Path, kinds: tuple[str, ...] | None = None) -> bool:
