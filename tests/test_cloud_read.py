@@ -159,6 +159,14 @@ def test_stdin_is_detected_by_content() -> None:
     assert run.code == 1 and "[any-to-resolved]" in run.stdout, run.output
 
 
+def _validator():  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    from jwflint.core.resources import schema_path
+
+    return jsonschema.Draft202012Validator(json.loads(schema_path("lint-output.schema.json").read_text("utf-8")))
+
+
 def _two_workflows(tmp_path: Path) -> Path:
     document = json.loads(OBEYA_JSON.read_text(encoding="utf-8"))
     second = json.loads(json.dumps(document["workflows"][0]))
@@ -176,6 +184,10 @@ def test_a_document_with_two_workflows_lints_each_by_name(tmp_path: Path) -> Non
     by_workflow = {f.workflow for f in result.findings}
     assert by_workflow == {"OBEYA: Simple Workflow", "Second workflow"}
     assert len(result.findings) == 2 * len(lint(OBEYA_JSON))
+    output = json.loads(invoke(["lint", "--format", "json", path]).stdout)
+    _validator().validate(output)
+    report = output["files"][0]
+    assert report["workflows"] == ["OBEYA: Simple Workflow", "Second workflow"] and report["statuses"] == 8
     explained = invoke(["lint", "--explain-buckets", path]).stdout
     assert "workflow 'OBEYA: Simple Workflow'" in explained and "workflow 'Second workflow'" in explained
 

@@ -246,7 +246,8 @@ def _bundle_from(xml: Path, tmp_path: Path) -> Path:
     return path
 
 
-BUNDLE_SOURCES = ([JWB_SAMPLE] if JWB_SAMPLE.is_file() else []) + (sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else [])
+BUNDLE_SOURCES = [JWB_SAMPLE] if JWB_SAMPLE.is_file() else []
+BUNDLE_SOURCES += sorted(CORPUS.glob("*.xml")) if CORPUS.is_dir() else []
 
 
 def _entries(data: bytes) -> dict[str, tuple[bytes, tuple[int, ...], int]]:
@@ -448,3 +449,36 @@ def test_hostile_json_is_refused_before_anything_is_written(body: bytes, tmp_pat
     assert result.exit_code == 2
     assert result.output.startswith("jwflint: error:") and result.output.count("\n") == 1, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+def test_bad_bundles_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    no_workflow, bomb = tmp_path / "empty.jwb", tmp_path / "bomb.jwb"
+    with zipfile.ZipFile(no_workflow, "w") as archive:
+        archive.writestr("statuses.json", "[]")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("workflow.xml", b"<workflow>" + b" " * 5_000_000 + b"</workflow>")
+    for bundle in (no_workflow, bomb, tmp_path / "truncated.jwb"):
+        if bundle.name == "truncated.jwb":
+            bundle.write_bytes(bomb.read_bytes()[:200])
+        result = invoke(["patch", "bot", str(bundle), "-o", str(tmp_path / "out.jwb")])
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("jwflint: error:") and result.output.count("\n") == 1, result.output
+        assert not (tmp_path / "out.jwb").exists()
+
+
+def test_api_only_on_xml_is_hide_from_users() -> None:
+    xml = str(FIXTURES / "patch" / "common_actions" / "input.xml")
+    api_only = invoke(["patch", "bot", xml, "--group", "bots", "--api-only", "--diff"])
+    hidden = invoke(["patch", "bot", xml, "--group", "bots", "--hide-from-users", "--diff"])
+    assert api_only.exit_code == 0 and api_only.output == hidden.output
+    assert "RemoteOnlyCondition" in api_only.output
+
+
+def test_fix_on_cloud_xml_export_says_how_to_reach_cloud(tmp_path: Path) -> None:
+    cloud_xml = CORPUS / "Igor-99__devops-23__Bug.xml"
+    if not cloud_xml.is_file():
+        pytest.skip("corpus not available")
+    result = invoke(["fix", "--unsafe-fixes", str(cloud_xml), "-o", str(tmp_path / "out.xml")])
+    assert result.exit_code == 0, result.output
+    assert "added transition" in result.stdout
+    assert "Jira Cloud cannot import workflow XML" in result.stdout

@@ -75,14 +75,20 @@ def patch() -> None:
 
 @patch.command("bot")
 @click.argument("workflow")
-@click.option("--group", help="Restrict the bot's transitions to this group (UserInGroupCondition).")
+@click.option(
+    "--group", help="Restrict the bot's transitions to this group (UserInGroupCondition; Cloud JSON: the group id)."
+)
 @click.option("--role", help="Restrict them to this project role id (InProjectRoleCondition); ORed with --group.")
-@click.option("--user", help="The bot's account; Jira has no XML condition for one user, so this is a manual step.")
+@click.option(
+    "--user",
+    help="The bot's account; XML has no condition for one user (a manual step); Cloud JSON: its account id.",
+)
 @click.option("--hide-from-users", is_flag=True, help="Hide them from people, API only (RemoteOnlyCondition); ANDed.")
 @click.option(
     "--api-only",
     is_flag=True,
-    help="Jira Cloud JSON: only the REST API may run them (system:restrict-from-all-users restrictMode=users); ANDed.",
+    help="Only the REST API may run them: on Cloud JSON system:restrict-from-all-users restrictMode=users; "
+    "on XML the same as --hide-from-users. ANDed.",
 )
 @click.option(
     "--update-request",

@@ -32,14 +32,19 @@ class FileResult:
     workflows: list[Workflow] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
-        workflow = self.workflow
-        kinds = Counter(t.kind for t in workflow.transitions) if workflow else Counter()
-        return {
+        """The JSON report's entry for the file; a Cloud document holding several workflows sums
+        their statuses and transitions and lists their names under ``workflows``."""
+        workflows = self.workflows or ([self.workflow] if self.workflow else [])
+        kinds = Counter(t.kind for workflow in workflows for t in workflow.transitions)
+        summary: dict[str, object] = {
             "path": self.path,
-            "workflow": workflow.name if workflow else None,
-            "statuses": len(workflow.statuses) if workflow else 0,
+            "workflow": workflows[0].name if workflows else None,
+            "statuses": sum(len(workflow.statuses) for workflow in workflows),
             "transitions": {kind: kinds.get(kind, 0) for kind in model_module.TRANSITION_KINDS},
         }
+        if len(workflows) > 1:
+            summary["workflows"] = [workflow.name for workflow in workflows]
+        return summary
 
 
 def load_rules(config: Config, extra_packs: tuple[str, ...] = ()) -> list[Rule]:

@@ -124,7 +124,7 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: bot.BotOptions, l
         changes=plan.change_lines(),
         manual=plan.manual,
         notes=plan.served,
-        remaining=_shown(config, findings),
+        remaining=shown_findings(config, findings),
         claimed=claimed,
     )
 
@@ -155,7 +155,7 @@ def _suppressed(config: Config, workflow: str, rule: str, problem: Problem) -> b
     )
 
 
-def _shown(config: Config, findings: list[Finding]) -> list[Finding]:
+def shown_findings(config: Config, findings: list[Finding]) -> list[Finding]:
     """The findings lint would show: without the suppressed ones."""
     return [f for f in findings if not any(suppressions.matches(entry, f) for entry in config.suppressions)]
 
@@ -215,6 +215,6 @@ def fix(
         except JwflintError as error:
             raise VerificationError(f"{path}: a fix broke the workflow ({error}); nothing written") from None
     outcome.patched = current.data
-    outcome.remaining = _shown(engine.config, verify(original, current.data, engine, claimed, loader=loader))
+    outcome.remaining = shown_findings(engine.config, verify(original, current.data, engine, claimed, loader=loader))
     outcome.claimed = claimed
     return outcome

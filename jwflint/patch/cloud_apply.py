@@ -141,7 +141,7 @@ def _verify(path: str, patched: bytes, engine: Engine, planned: list[_Planned], 
             findings.extend(apply.verify_model(path, item.workflow, workflow, engine, claimed))
         else:
             findings.extend(before)
-    return apply._shown(engine.config, findings)
+    return apply.shown_findings(engine.config, findings)
 
 
 def request_for(path: str, patched: bytes, indexes: list[int]) -> dict[str, Any]:

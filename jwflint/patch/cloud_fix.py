@@ -25,11 +25,11 @@ from jwflint.patch.cloud_apply import CloudOutcome, ModelSource, read, request_f
 from jwflint.patch.json_splice import JsonStyle, append_items, byte_offset, member, replace_value, value_end
 from jwflint.patch.splice import Edit
 
-# (data, workflow, problems, options) -> edits, change lines, what they fix
-JsonFixer = Callable[
-    [bytes, Workflow, list[tuple[Rule, Problem]], bot.BotOptions, Engine],
-    tuple[list[Edit], list[str], list[tuple[Rule, Problem]]],
-]
+Problems = list[tuple[Rule, Problem]]
+# The edits, a change line for each, and the problems they fix.
+FixResult = tuple[list[Edit], list[str], Problems]
+# (data, workflow, problems, options, engine) -> FixResult
+JsonFixer = Callable[[bytes, Workflow, Problems, bot.BotOptions, Engine], FixResult]
 
 
 def _transition_of(workflow: Workflow, anchor: Any) -> Transition | None:
@@ -45,9 +45,9 @@ def _transition_of(workflow: Workflow, anchor: Any) -> Transition | None:
 def _rewrite(
     data: bytes,
     workflow: Workflow,
-    problems: list[tuple[Rule, Problem]],
+    problems: Problems,
     change: Callable[[dict[str, Any]], str | None],
-) -> tuple[list[Edit], list[str], list[tuple[Rule, Problem]]]:
+) -> FixResult:
     """Apply ``change`` to a copy of each problem's transition object; splice the copy over the original."""
     style = JsonStyle.of(data)
     edits: list[Edit] = []
@@ -92,7 +92,9 @@ def _set_field(item: dict[str, Any], field: str, value: str) -> str:
 
 
 def _fix_field(field: str, value_of: Callable[[Engine], str | None]) -> JsonFixer:
-    def fixer(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+    def fixer(
+        data: bytes, workflow: Workflow, problems: Problems, options: bot.BotOptions, engine: Engine
+    ) -> FixResult:
         value = value_of(engine)
         if value is None:
             return [], [], []
@@ -101,7 +103,9 @@ def _fix_field(field: str, value_of: Callable[[Engine], str | None]) -> JsonFixe
     return fixer
 
 
-def _restrict(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+def _restrict(
+    data: bytes, workflow: Workflow, problems: Problems, options: bot.BotOptions, engine: Engine
+) -> FixResult:
     restriction = cloud_write.CloudRestriction.of(engine.config.catalogue.bot, api_only=False)
     rules = restriction.rules()
     if not rules:
@@ -122,7 +126,9 @@ def _restrict(data, workflow, problems, options, engine):  # type: ignore[no-unt
     return _rewrite(data, workflow, problems, change)
 
 
-def _bot_transitions(data, workflow, problems, options, engine):  # type: ignore[no-untyped-def]
+def _bot_transitions(
+    data: bytes, workflow: Workflow, problems: Problems, options: bot.BotOptions, engine: Engine
+) -> FixResult:
     buckets = list(dict.fromkeys(rule.args["bucket"] for rule, _ in problems))
     plan_options = replace(options, buckets=tuple(buckets), targets=(), hide_from_users=False)
     catalogue = engine.config.catalogue
@@ -186,7 +192,7 @@ def fix(
     findings = []
     for before, after in zip(originals, workflows, strict=True):
         findings.extend(apply.verify_model(path, before, after, engine, claimed))
-    outcome.remaining = apply._shown(engine.config, findings)
+    outcome.remaining = apply.shown_findings(engine.config, findings)
     outcome.claimed = claimed
     if request and changed:
         outcome.update_request = request_for(path, current, sorted(changed))

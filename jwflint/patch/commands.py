@@ -65,7 +65,8 @@ def _run(
             print(line, file=report)
         outcomes.append(outcome)
         manual.extend(step for step in outcome.manual if step not in manual)
-    print_manual(manual, sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout)
+    stream = sys.stderr if dest.diff or any(dest.xml_to_stdout(p) for p in paths) else sys.stdout
+    print_manual(manual, stream, formats.medium(outcomes))
     if dest.manual_steps and outcomes:
         write_manual_steps(manual, dest.manual_steps)  # written even when empty: scripts can rely on it
     return None if failed else outcomes

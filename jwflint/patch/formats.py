@@ -8,7 +8,7 @@ the change onto Cloud, which imports no XML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from jwflint.core.errors import JwflintError
@@ -29,6 +29,15 @@ PATCHED_SUFFIXES = {".json": ".patched.json", ".jwb": ".patched.jwb"}
 class CloudOptions:
     api_only: bool = False  # --api-only: system:restrict-from-all-users restrictMode=users
     update_request: str | None = None  # --update-request FILE
+
+
+def medium(outcomes: list[Outcome]) -> str:
+    """What the manual steps' header says the patched files cannot express."""
+    from jwflint.patch.cloud_apply import CloudOutcome
+
+    if outcomes and all(isinstance(o, CloudOutcome) for o in outcomes):
+        return "Cloud workflow JSON"
+    return "workflow XML"
 
 
 def kind_of(data: bytes) -> str:
@@ -68,6 +77,8 @@ def patch_bot(path: str, data: bytes, engine: Engine, options: BotOptions, cloud
         return cloud_apply.patch_bot(path, data, engine, options, cloud.api_only, bool(cloud.update_request))
     if cloud.update_request:
         _needs_cloud_json(path, kind)
+    if cloud.api_only:  # in XML, "API only" is Hide From User
+        options = replace(options, hide_from_users=True)
     if kind == BUNDLE:
         from jwflint.patch import bundle
 

@@ -93,9 +93,9 @@ def report_lines(outcome: Outcome, target: Path | None, written: bool) -> list[s
     return lines
 
 
-def print_manual(steps: list[ManualStep], stream: TextIO) -> None:
+def print_manual(steps: list[ManualStep], stream: TextIO, medium: str = "workflow XML") -> None:
     if steps:
-        stream.write("\nManual steps (the workflow XML cannot express these):\n")
+        stream.write(f"\nManual steps (the {medium} cannot express these):\n")
         stream.write(render_text(steps))
 
 

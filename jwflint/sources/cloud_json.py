@@ -18,6 +18,17 @@ How Cloud maps onto the model (format-neutral, built for OSWorkflow XML first):
   post-functions, each rule translated by ``core.jira.cloud_rule_equivalents`` with its rule key
   kept on the ``Function``; ``properties`` become metas.
 Every anchor is the JSON object concerned (a ``JsonObject``), so findings point at it.
+
+What writers (the patch generator) may rely on, kept stable:
+- ``Workflow.document`` is a ``WorkflowView``: ``.document`` the whole ``JsonDocument`` (``path``,
+  ``data`` = the original bytes, ``root`` = the parsed document), ``.root`` this workflow's object
+  in it (``id``, ``version``, ``statuses``, ``transitions`` as read); ``Workflow.format`` is
+  ``model.workflow.FORMAT_CLOUD``.
+- ``Transition.element`` is the transition's object; ``Status.element`` the workflow's status
+  entry (``statusReference``), ``Status.status_id`` / ``category`` from ``statuses[]``;
+  ``Function.element`` the rule's object and ``Function.rule_key`` its ``ruleKey``.
+- ``status_catalogue(root)`` gives the document's ``statuses[]`` by reference.
+The JSON objects are plain dicts (``JsonObject``): copy them before changing anything.
 """
 
 from __future__ import annotations

@@ -42,13 +42,15 @@ class JSONSyntax(Exception):
 
 
 class JsonObject(dict):  # type: ignore[type-arg]
-    """A JSON object that knows where its ``{`` is; hashable by identity, so it can be an anchor."""
+    """A JSON object that knows where its ``{`` is.
+
+    It compares by value like any dict, and hashes by identity so that it can be a model anchor
+    and a dict key (a dict compares full hashes before equality, so two equal objects at
+    different places stay two keys).
+    """
 
     __slots__ = ("offset",)
     __hash__ = object.__hash__  # type: ignore[assignment]
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
 
 
 @dataclass
