@@ -87,3 +87,18 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tty: b
     assert ("screens" in stderr.text) is tty
     if not tty:
         assert stderr.text == ""
+
+
+def test_workflow_file_names_are_safe_and_distinct() -> None:
+    from jwflint.remote.documents import file_names
+
+    names = ["IT Support", "it support", "../etc/passwd", "a/b\\c", "Ärger: Flow?", "", "  .hidden"]
+    assert file_names(names) == [
+        "IT Support.json",
+        "it support (2).json",
+        "_etc_passwd.json",
+        "a_b_c.json",
+        "Ärger_ Flow_.json",
+        "workflow.json",
+        "hidden.json",
+    ]
