@@ -26,6 +26,7 @@ LAYERS = [
     "render",  # diagrams and the HTML report
     "output",  # report formatters
     "patch",  # fixers and the bot patch
+    "remote",  # a Jira site: credentials, HTTP client, pull and push
     "cli",  # the commands
 ]
 TOP_LEVEL = {"__init__", "__main__"}

@@ -16,6 +16,7 @@ import click
 from jwflint import __version__
 from jwflint.core import exitcodes, stdout
 from jwflint.core.errors import JwflintError
+from jwflint.core.secrets import redact
 from jwflint.core.text import printable
 
 # Every character str.splitlines() breaks at, written as Python writes it in a repr.
@@ -49,7 +50,7 @@ class JwflintGroup(click.Group):
         try:
             stdout.flush()  # what print() buffered: a full disk shows here, not as a warning at exit
         except JwflintError as error:
-            click.echo(f"jwflint: error: {error}", err=True)
+            click.echo(redact(f"jwflint: error: {one_line(str(error))}"), err=True)
             code = max(code, exitcodes.USAGE) if code != exitcodes.INTERNAL else code
         sys.exit(code)
 
@@ -68,7 +69,7 @@ class JwflintGroup(click.Group):
             error.show()
             return exitcodes.USAGE
         except JwflintError as error:
-            click.echo(f"jwflint: error: {one_line(str(error))}", err=True)
+            click.echo(redact(f"jwflint: error: {one_line(str(error))}"), err=True)
             return exitcodes.USAGE
         except KeyboardInterrupt:
             click.echo("jwflint: interrupted", err=True)
@@ -93,11 +94,14 @@ class JwflintGroup(click.Group):
     @staticmethod
     def _internal(error: Exception, debug: bool) -> _Internal:
         if debug:
-            raise error
-        click.echo(
-            f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)",
-            err=True,
-        )
+            import traceback
+
+            # Printed here rather than re-raised so that a Jira token in an exception's text (a
+            # library's message, a request in a chained exception) is masked like everywhere else.
+            sys.stderr.write(redact("".join(traceback.format_exception(error))))
+            return _Internal(exitcodes.INTERNAL)
+        message = f"jwflint: internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback)"
+        click.echo(redact(one_line(message)), err=True)
         return _Internal(exitcodes.INTERNAL)
 
 
