@@ -34,7 +34,7 @@ def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         ("rules",),
         ("render", RESOLVE, "--format", "dot"),
         ("fix", "--diff", RESOLVE),
-        ("patch", "bot", RESOLVE, "-o", "-"),
+        ("patch", "bot", "--unrestricted", RESOLVE, "-o", "-"),
     ],
     ids=lambda a: " ".join(map(str, a[:1] + a[2:])),
 )
@@ -151,7 +151,7 @@ def test_odd_file_names_keep_every_format_valid(odd_names: Path, output_format: 
         ("render", BAD_NAME, "-o", "o.html"),
         ("init", ".", "-o", "c.yaml"),
         ("lint", ".", "--stats", "--format", "json"),
-        ("patch", "bot", BAD_NAME, "--manual-steps", "m.json"),
+        ("patch", "bot", "--unrestricted", BAD_NAME, "--manual-steps", "m.json"),
         ("fix", BAD_NAME, "--unsafe-fixes"),
     ],
     ids=lambda a: " ".join(str(x) for x in a if isinstance(x, str)),

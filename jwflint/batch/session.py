@@ -50,9 +50,9 @@ def _results_kept() -> Iterator[None]:
     """Lint a batch with the cyclic GC off, then freeze what the batch keeps.
 
     Every file's result lives until the report is written, and linting makes almost no reference
-    cycles (53 cyclic objects over the 252 files of ../shared/corpus-bulk), so collections during a batch would only rescan the growing pile of
-    results: ~10% of a serial run. Frozen objects are never scanned again; reference counting still
-    frees them when the run is dropped.
+    cycles (53 cyclic objects over the 252 files of ../shared/corpus-bulk), so collections during a
+    batch would only rescan the growing pile of results: ~10% of a serial run. Frozen objects are
+    never scanned again; reference counting still frees them when the run is dropped.
     """
     enabled = gc.isenabled()
     gc.disable()

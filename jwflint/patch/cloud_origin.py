@@ -43,9 +43,10 @@ def manual_step(workflow_name: str) -> ManualStep:
     return ManualStep(
         "Jira Cloud cannot import workflow XML (only Data Center can, under Administration > Workflows > "
         "Import from XML). To make this change on Cloud, pull the workflow as JSON, patch that, and push it: "
-        f"`jwflint pull` the workflow {workflow_name!r} (or save the response of the call below as WORKFLOW.json), "
-        "then `jwflint patch bot WORKFLOW.json --update-request request.json` with the same options, and "
-        "`jwflint push` it (or POST request.json to /workflows/update/validation, then to /workflows/update).",
+        f"`jwflint pull --workflow {workflow_name!r}` (or save the response of the call below as WORKFLOW.json), "
+        "then `jwflint patch bot WORKFLOW.json --update-request request.json` with the same options, then "
+        "`jwflint push request.json` to validate it and `jwflint push --apply request.json` to apply it "
+        "(or POST request.json to /workflows/update/validation, then to /workflows/update).",
         (
             RestCall(
                 "GET",

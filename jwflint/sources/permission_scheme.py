@@ -35,6 +35,8 @@ def looks_like(data: bytes) -> bool:
     body = data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data
     if body.lstrip(b" \t\r\n")[:1] != b"{":
         return False
+    if b'"permission_schemes"' in body:  # a jwflint catalogue (jwflint pull writes one): read with --catalogue
+        return False
     return b'"permissionSchemes"' in body or (b'"permissions"' in body and b'"holder"' in body)
 
 

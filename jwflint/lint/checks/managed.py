@@ -16,8 +16,14 @@ _MARKERS = ("do not manually modify", "managed internally by jira")
 
 
 def managed_description(workflow: Workflow) -> etree._Element | None:
-    """The workflow's own jira.description meta when it says Jira Software manages the workflow."""
-    for meta in workflow.root.iterchildren("meta"):
+    """The workflow's own jira.description meta when it says Jira Software manages the workflow.
+
+    Only the XML export (and a bundle's workflow.xml) carries the meta; Cloud JSON has none.
+    """
+    root = workflow.root
+    if not isinstance(root, etree._Element):
+        return None
+    for meta in root.iterchildren("meta"):
         if meta.get("name") == jira.META_DESCRIPTION:
             text = " ".join((meta.text or "").split()).casefold()
             if any(marker in text for marker in _MARKERS):
