@@ -175,11 +175,32 @@ def test_fix_golden_each_json_fixer(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_update_request_needs_cloud_json(tmp_path: Path) -> None:
     xml = FIXTURES / "patch" / "global_only" / "input.xml"
-    result = invoke(["patch", "bot", "--unrestricted", str(xml), "-o", str(tmp_path / "o.xml"), "--update-request", str(tmp_path / "r")])
+    result = invoke(
+        [
+            "patch",
+            "bot",
+            "--unrestricted",
+            str(xml),
+            "-o",
+            str(tmp_path / "o.xml"),
+            "--update-request",
+            str(tmp_path / "r"),
+        ]
+    )
     assert result.exit_code == 2
     assert "--update-request needs a Jira Cloud workflow document" in result.output
     assert not (tmp_path / "o.xml").exists()
-    bad = invoke(["patch", "bot", "--unrestricted", str(CASES[0] / "input.json"), "--diff", "--update-request", str(tmp_path / "no/r")])
+    bad = invoke(
+        [
+            "patch",
+            "bot",
+            "--unrestricted",
+            str(CASES[0] / "input.json"),
+            "--diff",
+            "--update-request",
+            str(tmp_path / "no/r"),
+        ]
+    )
     assert bad.exit_code == 2 and "does not exist" in bad.output
 
 
