@@ -8,7 +8,6 @@ import click
 
 from jwflint.cli.main import cli
 from jwflint.core import stdout
-from jwflint.lint import ruleset as ruleset_module
 
 
 @cli.command("rules")
@@ -17,6 +16,8 @@ from jwflint.lint import ruleset as ruleset_module
 @click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
 def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]) -> None:
     """List every rule: id, severity, pack, whether it is fixable, and summary."""
+    from jwflint.lint import ruleset as ruleset_module  # the whole linter: loaded when the command runs
+
     ruleset = ruleset_module.load(config_path, tuple(packs))
     listing = ruleset_module.list_json if output_format == "json" else ruleset_module.list_text
     stdout.write(listing(ruleset))
@@ -28,4 +29,6 @@ def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]
 @click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
 def explain(rule: str, config_path: str | None, packs: Sequence[str]) -> None:
     """Show one rule's documentation: why, bad and good examples, how to fix, and fix safety."""
+    from jwflint.lint import ruleset as ruleset_module
+
     stdout.write(ruleset_module.explain(ruleset_module.load(config_path, tuple(packs)), rule))
