@@ -53,7 +53,7 @@ def rebuild(path: str, data: bytes, workflow_xml: bytes, max_bytes: int) -> byte
                 content = workflow_xml
             else:
                 try:
-                    content = jwb_bundle._entry(archive, info, max_bytes)  # the reader's bomb caps
+                    content = jwb_bundle.read_entry(archive, info, max_bytes)  # the reader's bomb caps
                 except jwb_bundle.BundleError as error:
                     raise InputError(f"{path}: cannot patch: {error}") from None
             written.writestr(info, content, compress_type=info.compress_type)

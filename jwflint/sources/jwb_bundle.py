@@ -64,14 +64,15 @@ def read(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Bundle:
     by_name = {info.filename: info for info in infos}
     if WORKFLOW_ENTRY not in by_name:
         raise BundleError(f"no {WORKFLOW_ENTRY} entry: not a Jira workflow bundle")
-    workflow_xml = _entry(archive, by_name[WORKFLOW_ENTRY], max_bytes)
+    workflow_xml = read_entry(archive, by_name[WORKFLOW_ENTRY], max_bytes)
     statuses: list[BundleStatus] = []
     if STATUSES_ENTRY in by_name:
-        statuses = _statuses(_entry(archive, by_name[STATUSES_ENTRY], max_bytes))
+        statuses = _statuses(read_entry(archive, by_name[STATUSES_ENTRY], max_bytes))
     return Bundle(workflow_xml, statuses)
 
 
-def _entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
+def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
+    """One entry's bytes under the bundle caps (encryption, size, declared and actual ratio)."""
     import zipfile
 
     if info.flag_bits & 0x1:
