@@ -8,23 +8,18 @@ from pathlib import Path
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.patch.apply import Outcome
-from jwflint.patch.output import Destination, new_file_mode
+from jwflint.patch.output import new_file_mode
 from jwflint.sources.files import STDIN_NAME
 
 
-def check_request_path(path: str, workflow: str, dest: Destination) -> None:
-    """Refuse a request file that is the input, the patched output, a folder, or in no folder."""
-    target = Path(path)
+def check_request_path(path: str) -> None:
+    """What --update-request refuses beyond the checks every destination gets (jwflint.core.outputs,
+    run with the patched copy and the other outputs): stdout, which carries the report, and a
+    folder that does not exist yet."""
     if path == STDIN_NAME:
         raise JwflintError("--update-request -: give a file name (stdout carries the report)")
-    if workflow != STDIN_NAME and target.resolve() == Path(workflow).resolve():
-        raise JwflintError(f"--update-request {path}: that is the input workflow; choose another file")
-    output = dest.target(workflow)
-    if output is not None and target.resolve() == output.resolve():
-        raise JwflintError(f"--update-request {path}: the patched workflow goes there too; choose another file")
-    if target.is_dir():
-        raise JwflintError(f"--update-request {path}: is a folder")
-    if not target.resolve().parent.is_dir():
+    target = Path(path)
+    if not target.is_dir() and not target.resolve().parent.is_dir():
         raise JwflintError(f"--update-request {path}: folder {target.parent} does not exist")
 
 

@@ -92,13 +92,16 @@ def run_patch_bot(
         return formats.patch_bot(path, data, engine, options, cloud)
 
     if cloud.update_request:
-        check_request_path(cloud.update_request, workflow, dest)
+        check_request_path(cloud.update_request)
 
     if render:
         from jwflint.render.api import choose_format
 
         choose_format(None, render)  # a bad --render name is a usage error before anything is written
-    also = (Output("--render", render) if render else None,)
+    also = (
+        Output("--render", render) if render else None,
+        Output("--update-request", cloud.update_request) if cloud.update_request else None,
+    )
     outcomes = _run([workflow], compute, dest, EngineCache(lint_options), also=also)
     if outcomes is None:
         return exitcodes.USAGE
@@ -157,9 +160,10 @@ def run_fix(
     if update_request:
         if len(files) != 1:
             raise JwflintError("--update-request takes a single input workflow document")
-        check_request_path(update_request, files[0], dest)
+        check_request_path(update_request)
     cache = EngineCache(lint_options)
-    outcomes = _run(files, compute, dest, cache, skip_non_workflow)
+    also = (Output("--update-request", update_request) if update_request else None,)
+    outcomes = _run(files, compute, dest, cache, skip_non_workflow, also=also)
     if outcomes is None:
         return exitcodes.USAGE
     if update_request and outcomes:
