@@ -73,7 +73,6 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], mode: int | None = N
             return
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)  # -o reports/today/x.json: make the folders, as ruff does
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise JwflintError(f"{path}: cannot write: {error.strerror or error}") from None
