@@ -31,7 +31,7 @@ from jwflint.lint.checks.coverage import (
     subject_of,
 )
 from jwflint.model import bot_access
-from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPENED, RESOLVED
+from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPEN_TARGET, REOPENED, RESOLVED, is_reopen_transition
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import GLOBAL, ConditionGroup, Function, Transition
 
@@ -72,13 +72,21 @@ def bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
 
 def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     role = role_of(ctx, bucket)
-    entries = entering_role(ctx, role)
+    entries = reopens_only(role, entering_role(ctx, role))
     bot = ctx.catalogue.bot
     if bot.configured:
         restricted = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
         if restricted:
             return BotTransitions(role, restricted, True)
     return BotTransitions(role, [t for t in entries if t.kind == GLOBAL], False)
+
+
+def reopens_only(role: Role, entries: list[Transition]) -> list[Transition]:
+    """Into a status that plays Reopened only because the workflow reopens into it (In Progress, say),
+    only the reopen transitions are the bot's reopens: the others (Start Progress) serve another role."""
+    if role.fallback != REOPEN_TARGET:
+        return entries
+    return [t for t in entries if is_reopen_transition(t)]
 
 
 # --- who may run a transition --------------------------------------------------------------------

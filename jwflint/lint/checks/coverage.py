@@ -16,7 +16,15 @@ from lxml import etree
 from jwflint.core import jira
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
-from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, REOPENED, RESOLVED, ROLE_FALLBACK, normalise_name
+from jwflint.model.buckets import (
+    BUCKET_TITLES,
+    BUCKETS,
+    REOPENED,
+    RESOLVED,
+    ROLE_FALLBACK,
+    fallback_title,
+    is_reopen_name,
+)
 from jwflint.model.catalogue import Screen
 from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Status, Transition, Workflow
 
@@ -43,7 +51,7 @@ class Role:
         """``Resolved ('Done')``, or ``Reopened (no Reopened status, so New plays its role: 'Open')``."""
         names = quote_list(s.label for s in self.statuses)
         if self.fallback:
-            return f"{self.title} (no {self.title} status, so {BUCKET_TITLES[self.fallback]} plays its role: {names})"
+            return f"{self.title} (no {self.title} status, so {fallback_title(self.fallback)} plays its role: {names})"
         return f"{self.title} ({names})"
 
 
@@ -301,7 +309,7 @@ def _subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject
     label = target.label if target else "?"
     notes = []
     if role.fallback:
-        notes.append(f"no {role.title} status, so {BUCKET_TITLES[role.fallback]} plays its role")
+        notes.append(f"no {role.title} status, so {fallback_title(role.fallback)} plays its role")
     notes.extend(guess_notes(ctx, [target] if target else []))
     return Subject(f"{transition_text(transition)} into {label!r}", transition.element, label, transition.label, notes)
 
@@ -422,13 +430,9 @@ def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
     steps = frozenset(s.step_id for s in members if s.step_id is not None)
     found = [t for t in ctx.workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
     if bucket == REOPENED:
-        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and _is_reopen_name(t.name)]
+        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and is_reopen_name(t.name)]
         found.extend(t for t in named if t not in found)
     return found
-
-
-def _is_reopen_name(name: str) -> bool:
-    return normalise_name(name).startswith("reopen")
 
 
 def event_on_entry(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
