@@ -113,6 +113,22 @@ DONE_TYPE_NAMES = (
     "withdrawn",
 )
 
+# Name fragments close to a bucket, for naming the statuses an admin might map when no status plays its
+# role ("2 - Engineering WIP", "II° Level - In Progress", "Done reproduce", "Reopened QA").
+CLOSE_NAME_KEYS: dict[str, tuple[str, ...]] = {
+    RESOLVED: ("resolved", "done", "closed", "complete", "fixed", "finish"),
+    IN_PROGRESS: ("progress", "wip", "doing", "inwork", "develop"),
+    REOPENED: ("reopen",),
+    NEW: ("open", "new", "todo", "backlog", "triage"),
+    WAITING: ("wait", "pending", "hold", "await"),
+}
+# Buckets whose statuses an admin may have meant for another one (Jira's category holds both).
+NEIGHBOURS = {IN_PROGRESS: (WAITING,), NEW: (WAITING,)}
+# Why Buckets.unplaced() did not take a status (besides a neighbouring bucket).
+UNPLACED_CLOSE = "close"
+UNPLACED_DONE_TYPE = "done-type"
+UNPLACED_UNKNOWN = "unknown"
+
 # JSM's sd.step.key metas on steps name the service-desk role of a status.
 SD_STEP_KEYS = {
     "sdwfcustomer": WAITING,  # "Waiting for customer" in JSM-derived exports (corpus: AAS Support)
@@ -369,6 +385,31 @@ class Buckets:
         if best is None:
             raise ValueError("preferred() of no statuses")
         return best
+
+    def unplaced(self, bucket: str) -> list[tuple[str, list[Status]]]:
+        """The statuses an admin might map to ``bucket`` when none plays its role, grouped by why jwflint
+        did not take them: UNPLACED_CLOSE (a name close to the bucket's), a neighbouring bucket's name
+        (Waiting, for In Progress), UNPLACED_DONE_TYPE (for Resolved), UNPLACED_UNKNOWN. Empty when
+        every status plays another role."""
+        close_keys = CLOSE_NAME_KEYS.get(bucket, ())
+        neighbours = NEIGHBOURS.get(bucket, ())
+        groups: dict[str, list[Status]] = {}
+        for status in self.workflow.statuses:
+            if status.step_id is None:
+                continue
+            current = self.bucket_of(status)
+            if current is not None:
+                kind = current if current in neighbours else None
+            elif self.done_type(status):
+                kind = UNPLACED_DONE_TYPE if bucket == RESOLVED else None
+            elif any(k in self._key(n) for n in self._names(status) for k in close_keys):
+                kind = UNPLACED_CLOSE
+            else:
+                kind = UNPLACED_UNKNOWN
+            if kind is not None:
+                groups.setdefault(kind, []).append(status)
+        order = (UNPLACED_CLOSE, *neighbours, UNPLACED_DONE_TYPE, UNPLACED_UNKNOWN)
+        return [(kind, groups[kind]) for kind in order if kind in groups]
 
     def explain(self, status: Status) -> str:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None

@@ -337,7 +337,9 @@ def plan(
         else:
             role = role_of(ctx, bucket)
             if not role.statuses:
-                result.manual.append(manual.missing_status(bucket, None, no_role_message(bucket)))
+                message, note = no_role_message(ctx.buckets, bucket)
+                reason = f"{message} ({note})" if note else message
+                result.manual.append(manual.missing_status(bucket, None, reason))
                 continue
             target, steps = ctx.buckets.preferred(role.statuses, role.fallback or bucket), role.steps
         if only_missing:

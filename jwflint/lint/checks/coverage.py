@@ -22,6 +22,10 @@ from jwflint.model.buckets import (
     REOPENED,
     RESOLVED,
     ROLE_FALLBACK,
+    UNPLACED_CLOSE,
+    UNPLACED_DONE_TYPE,
+    UNPLACED_UNKNOWN,
+    Buckets,
     fallback_title,
     is_reopen_name,
 )
@@ -30,6 +34,8 @@ from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Stat
 
 # Long lists of statuses are cut after this many names, so a 2,000-status workflow stays readable.
 MAX_LISTED = 10
+# Candidates for an empty role: a few names per reason are enough to say what to map.
+MAX_CANDIDATES = 5
 
 FIELD_TITLES = {"assignee": "Assignee", "resolution": "Resolution"}
 
@@ -111,22 +117,63 @@ def entering_role(ctx: LintContext, role: Role) -> list[Transition]:
     return found
 
 
-def no_role_message(bucket: str) -> str:
+def no_role_message(buckets: Buckets, bucket: str) -> tuple[str, str]:
+    """The finding that no status plays a bucket's role, and its note: the statuses jwflint considered
+    and did not take, and why, so the admin knows which one to map."""
     title = BUCKET_TITLES[bucket]
     fallback = ROLE_FALLBACK.get(bucket)
-    if fallback:
-        return (
-            f"no status plays the {title} role, nor the {BUCKET_TITLES[fallback]} role it falls back to: "
-            f"map one in the catalogue (catalogue.buckets.{bucket})"
+    what = f"map one in the catalogue (catalogue.buckets.{bucket})"
+    if bucket == REOPENED and fallback:
+        message = (
+            f"no status plays the {title} role, no reopen transition leads into an open status, and no status "
+            f"plays the {BUCKET_TITLES[fallback]} role it falls back to: {what}"
         )
-    return f"no status plays the {title} role: map one in the catalogue (catalogue.buckets.{bucket})"
+    elif fallback:
+        message = f"no status plays the {title} role, nor the {BUCKET_TITLES[fallback]} role it falls back to: {what}"
+    else:
+        message = f"no status plays the {title} role: {what}"
+    return message, candidates_note(buckets, bucket)
+
+
+def candidates_note(buckets: Buckets, bucket: str) -> str:
+    """``candidates jwflint did not take: 'Dev WIP' resembles In Progress by name; 'Waiting' is taken as
+    Waiting``, or, when every status plays another role, which role each plays."""
+    title = BUCKET_TITLES[bucket]
+    groups = buckets.unplaced(bucket)
+    if groups:
+        parts = []
+        for kind, statuses in groups:
+            one = len(statuses) == 1
+            if kind == UNPLACED_CLOSE:
+                why = f"{'resembles' if one else 'resemble'} {title} by name"
+            elif kind == UNPLACED_DONE_TYPE:
+                why = f"{'is' if one else 'are'} done-type (never the bot's resolve target)"
+            elif kind == UNPLACED_UNKNOWN:
+                why = f"{'matches' if one else 'match'} no name or status id jwflint knows"
+            else:
+                why = f"{'is' if one else 'are'} taken as {BUCKET_TITLES[kind]}"
+            parts.append(f"{quote_list((s.label for s in statuses), MAX_CANDIDATES)} {why}")
+        return "candidates jwflint did not take: " + "; ".join(parts)
+    roles = []
+    for status in buckets.workflow.statuses:
+        current = buckets.bucket_of(status)
+        role = BUCKET_TITLES[current] if current else "done-type" if buckets.done_type(status) else None
+        if role:
+            roles.append(f"{status.label!r} is {role}")
+    if not roles:
+        return ""
+    return f"every status plays another role ({cut_list(roles, MAX_CANDIDATES)}): add a status for it to the workflow"
 
 
 def quote_list(names: Iterable[str], limit: int = MAX_LISTED) -> str:
-    names = list(names)
-    shown = ", ".join(repr(n) for n in names[:limit])
-    if len(names) > limit:
-        shown += f" and {len(names) - limit} more"
+    return cut_list([repr(n) for n in names], limit)
+
+
+def cut_list(items: list[str], limit: int = MAX_LISTED) -> str:
+    """``'a', 'b' and 3 more``: the first ``limit`` items, joined."""
+    shown = ", ".join(items[:limit])
+    if len(items) > limit:
+        shown += f" and {len(items) - limit} more"
     return shown or "none"
 
 
@@ -240,7 +287,8 @@ def field_value(function: Function) -> str:
 def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     role = role_of(ctx, args["bucket"])
     if not role.statuses:
-        yield Problem(no_role_message(role.bucket), _section(ctx), values={"bucket": role.title})
+        message, note = no_role_message(ctx.buckets, role.bucket)
+        yield Problem(message, _section(ctx), note=note, values={"bucket": role.title})
         return
     seen: set[int] = set(role.steps)  # the role's own statuses, and those with a way in
     for transition in _into(ctx, role):
