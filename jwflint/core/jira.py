@@ -266,6 +266,8 @@ JSU_SCOPE_SAME = "SAME"
 SCRIPTRUNNER_PACKAGE = "com.onresolve."
 ARG_DISABLED = "disabled"
 ARG_CANNED_SCRIPT = "canned-script"
+ARG_CLASS_NAME = "class.name"  # every function's class, as an arg
+ARG_INVERT_CONDITION = "FIELD_INVERT_CONDITION"  # ScriptRunner's "invert" switch on a condition
 
 # Step metas jira.permission.[subtasks.]{permission}.{type}[.n]; the types whose value names an
 # instance object, and what it is.
