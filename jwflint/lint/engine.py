@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from jwflint.config.settings import Config
 from jwflint.core.errors import ConfigError, InputError
@@ -240,11 +241,12 @@ class Engine:
                 continue
             if source_format not in rule.formats:
                 continue
-            check, args = rule.check.function, rule.args
-            # The hot loop: every transition-scoped rule runs once per transition.
-            for target in rule.selector.select(ctx):
-                for problem in check(target, args, ctx):
-                    findings.append(self._finding(rule, problem, workflow))
+            # The hot loop: every transition-scoped rule runs once per transition and nearly always
+            # finds nothing, so the calls and the walk over their results run in C (map, chain)
+            # and Python code runs only for the problems found.
+            problems = map(rule.check.function, rule.selector.select(ctx), repeat(rule.args), repeat(ctx))
+            for problem in chain.from_iterable(problems):
+                findings.append(self._finding(rule, problem, workflow))
         return sort_findings(findings)
 
     def _finding(self, rule: Rule, problem: Problem, workflow: Workflow) -> Finding:
