@@ -188,7 +188,7 @@ def bot_candidates(ctx: LintContext, steps: frozenset[int], role: Role | None = 
     (of the guessed ``role``'s, only the reopens when the workflow's reopen target plays Reopened)."""
     entries = entering(ctx.workflow, steps)
     if role is not None:
-        entries = reopens_only(role, entries)
+        entries = reopens_only(ctx.buckets, role, entries)
     bot = ctx.catalogue.bot
     candidates = []
     if bot.configured:

@@ -30,7 +30,16 @@ from jwflint.lint.checks.coverage import (
 )
 from jwflint.lint.checks.scripted import condition_title, decoded, principals
 from jwflint.model import bot_access
-from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPEN_TARGET, REOPENED, RESOLVED, is_reopen_transition
+from jwflint.model.buckets import (
+    BUCKETS,
+    IN_PROGRESS,
+    NEW,
+    REOPEN_TARGET,
+    REOPENED,
+    RESOLVED,
+    Buckets,
+    is_reopen_transition,
+)
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import GLOBAL, ConditionGroup, Function, Transition
 
@@ -71,7 +80,7 @@ def bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
 
 def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     role = role_of(ctx, bucket)
-    entries = reopens_only(role, entering_role(ctx, role))
+    entries = reopens_only(ctx.buckets, role, entering_role(ctx, role))
     bot = ctx.catalogue.bot
     if bot.configured:
         restricted = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
@@ -80,10 +89,11 @@ def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     return BotTransitions(role, [t for t in entries if t.kind == GLOBAL], False)
 
 
-def reopens_only(role: Role, entries: list[Transition]) -> list[Transition]:
+def reopens_only(buckets: Buckets, role: Role, entries: list[Transition]) -> list[Transition]:
     """Into a status that plays Reopened only because the workflow reopens into it (In Progress, say),
-    only the reopen transitions are the bot's reopens: the others (Start Progress) serve another role."""
-    if role.fallback != REOPEN_TARGET:
+    only the reopen transitions are the bot's reopens: the others (Start Progress) serve another role.
+    A New status is where any workflow without a Reopened one reopens: every way in counts, as before."""
+    if role.fallback != REOPEN_TARGET or all(buckets.bucket_of(s) == NEW for s in role.statuses):
         return entries
     return [t for t in entries if is_reopen_transition(t)]
 
