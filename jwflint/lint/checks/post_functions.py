@@ -149,13 +149,12 @@ def _no_event(transition: Transition, function: Function) -> Problem:
 _CLASS_NAME = attrgetter("class_name")
 
 
-@lru_cache(maxsize=1024)
 def _sound_event_position(classes: tuple[str, ...], initial: bool) -> int | None:
     """The event function's position if the built-ins are sound (each once, all required, in order); else None.
 
     A pure function of the class names, which come in a handful of shapes per run (Jira writes
-    the same sequence on most transitions): cached, it leaves one tuple and one lookup per
-    transition. A sound sequence has exactly one FireIssueEventFunction, required in both kinds.
+    the same sequence on most transitions): cached through _shape(), it leaves one tuple and one
+    lookup per transition. A sound sequence has exactly one FireIssueEventFunction, required in both kinds.
     """
     weight, required = _INITIAL if initial else _OTHER
     seen: set[str] = set()
@@ -181,10 +180,9 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
     functions = transition.post_functions
     initial = transition.kind == INITIAL
     classes = tuple(map(_CLASS_NAME, functions))
-    early = () if initial else _early_app_functions(classes)
+    event, early = _shape(classes, initial)
     mail = [_mail_too_early(transition, functions[i], classes) for i in early if _sends_mail(functions[i])]
     # Fast path for the usual transition: built-ins sound, and its one event function has an id.
-    event = _sound_event_position(classes, initial)
     if event is not None and _is_event_id(functions[event].args.get(jira.ARG_EVENT_TYPE_ID)):
         return mail
     return _post_function_problems(transition, _INITIAL if initial else _OTHER) + mail
@@ -195,12 +193,16 @@ _MAIL_AFTER = (jira.CREATE_COMMENT, jira.GENERATE_CHANGE_HISTORY)
 
 
 @lru_cache(maxsize=1024)
+def _shape(classes: tuple[str, ...], initial: bool) -> tuple[int | None, tuple[int, ...]]:
+    """What the class names alone say, in one cached lookup per transition (hashing the tuple is the
+    cost): the event function's position when the built-ins are sound, and the app functions that
+    may send mail too early (none on the create transition, which has no comment or history step)."""
+    return _sound_event_position(classes, initial), () if initial else _early_app_functions(classes)
+
+
 def _early_app_functions(classes: tuple[str, ...]) -> tuple[int, ...]:
     """Positions of post-functions that may send mail (by class, or ScriptRunner's: by canned script)
-    and run before CreateComment or GenerateChangeHistory.
-
-    A pure function of the class names (a handful of shapes per run): cached, like the built-ins' order.
-    """
+    and run before CreateComment or GenerateChangeHistory."""
     last = max((i for i, c in enumerate(classes) if c in _MAIL_AFTER), default=-1)
     return tuple(
         i
