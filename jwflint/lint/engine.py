@@ -261,6 +261,7 @@ class Engine:
             transition=problem.transition,
             fixable=problem.fixable and rule.fixable,
             workflow=workflow.name,
+            subject=problem.subject,
             hint=problem.hint or rule.docs.get("how_to_fix", ""),
             note=problem.note,
         )

@@ -62,6 +62,9 @@ class Problem:
     position: tuple[int, int] | None = None
     scheme: str | None = None
     permission: str | None = None
+    # What a workflow-wide finding gathers, when neither a status nor a transition: its key for
+    # baselines and suppressions ("custom fields", "screen 10600").
+    subject: str | None = None
 
 
 @dataclass

@@ -115,11 +115,15 @@ def no_role_message(bucket: str) -> str:
 
 
 def quote_list(names: Iterable[str], limit: int = MAX_LISTED) -> str:
-    names = list(names)
-    shown = ", ".join(repr(n) for n in names[:limit])
-    if len(names) > limit:
-        shown += f" and {len(names) - limit} more"
-    return shown or "none"
+    return listed([repr(n) for n in names], limit) or "none"
+
+
+def listed(items: list[str], limit: int = MAX_LISTED) -> str:
+    """``a, b, c and 4 more``: the first ``limit`` items as they are, then how many were left out."""
+    shown = ", ".join(items[:limit])
+    if len(items) > limit:
+        shown += f" and {len(items) - limit} more"
+    return shown
 
 
 def guess_notes(ctx: LintContext, statuses: Iterable[Status]) -> list[str]:
