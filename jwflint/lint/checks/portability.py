@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from jwflint.core import jira
 from jwflint.lint.checks.base import WORKFLOW, Check, LintContext, Problem
 from jwflint.lint.checks.coverage import listed
@@ -193,14 +191,15 @@ class _Gathered:
     values: dict[str, None]
     transitions: dict[str, None] = field(default_factory=dict)
     statuses: dict[str, None] = field(default_factory=dict)
-    element: etree._Element | None = None
+    element: Any = None  # an lxml element, or a Cloud JSON node
     line: float = math.inf
 
 
 def _gather(gathered: dict[str, _Gathered], refs: References, place: Status | Transition) -> None:
     """Merge one status's or transition's references into ``gathered``, noting where they are used."""
     element = place.element
-    line = element.sourceline if element is not None else None
+    # lxml's line of the start tag (a Cloud JSON node has none: the first seen is taken).
+    line = getattr(element, "sourceline", None)
     first = math.inf if line is None else line
     is_status = isinstance(place, Status)
     for kind, values in refs.items():

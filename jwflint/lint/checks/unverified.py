@@ -72,10 +72,13 @@ def _problem(screen: int, entry: _Asked, transitions: list[Transition]) -> Probl
 
 def _first(transitions: list[Transition]) -> Any:
     """The element of the transition that comes first in the file."""
-    return min(
-        (t.element for t in transitions),
-        key=lambda element: math.inf if element is None or element.sourceline is None else element.sourceline,
-    )
+    return min((t.element for t in transitions), key=_line)
+
+
+def _line(element: Any) -> float:
+    """lxml's line of the start tag; a Cloud JSON node has none (the first transition is taken)."""
+    line = getattr(element, "sourceline", None)
+    return math.inf if line is None else line
 
 
 CHECKS = [
