@@ -11,7 +11,7 @@ from jwflint.config.yaml_source import load_yaml
 from jwflint.core.findings import Finding, Severity
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
-from jwflint.lint.engine import Engine
+from jwflint.lint.engine import Engine, active_rules, load_rules
 from jwflint.model.buckets import Buckets, explain_text
 from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
@@ -395,3 +395,11 @@ def test_entering_a_done_type_status_without_resolution_is_reported() -> None:
     findings = lint_rule(workflow(steps), "done-without-resolution")
     assert len(findings) == 1 and 'done-type "Won\'t Do"' in findings[0].message
     assert not lint_rule(workflow(steps), "resolution-on-unresolved-status")
+
+
+def test_the_service_bot_profile_keeps_unknown_screen() -> None:
+    """The profile's rules hand what they cannot verify to unknown-screen (jira pack): it runs with them."""
+    all_rules = load_rules(Config())
+    chosen = {rule.id for rule in active_rules(all_rules, Config(), profile="service-bot")}
+    assert "unknown-screen" in chosen and "resolve-sets-resolution" in chosen
+    assert "instance-specific-reference" not in chosen
