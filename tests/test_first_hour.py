@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jwflint.cli import init as init_command
 from jwflint.config.settings import Config, load_config
-from jwflint.core.findings import Finding, Severity
+from jwflint.core.findings import Finding, Severity, split_help
 
 from .conftest import FIXTURES
 from .test_cli_lint import FINDING, SUMMARY, invoke
@@ -172,6 +174,31 @@ def test_help_and_note_lines_follow_their_finding() -> None:
 def test_message_split_ignores_colons_inside_quotes_and_brackets(message: str, headline: str, help_text: str) -> None:
     parts = Finding("f.xml", 1, 1, "r", Severity.ERROR, message).parts()
     assert (parts.headline, parts.help, parts.note) == (headline, help_text, "")
+
+
+def _split_char_by_char(message: str) -> tuple[str, str]:
+    """The specification of split_help, one character at a time (its first implementation)."""
+    openers, quotes = {"(": ")", "[": "]", "<": ">", "{": "}"}, "'\""
+    closing: list[str] = []
+    for index, char in enumerate(message):
+        ends_word = index + 1 == len(message) or not message[index + 1].isalnum()
+        if closing and char == closing[-1] and (char not in quotes or ends_word):
+            closing.pop()
+        elif closing and closing[-1] in quotes:
+            continue
+        elif char in openers:
+            closing.append(openers[char])
+        elif char in quotes and (index == 0 or message[index - 1] in " ([{,="):
+            closing.append(char)
+        elif char == ":" and not closing and message[index + 1 : index + 2] == " ":
+            return message[:index], message[index + 2 :]
+    return message, ""
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab ,=:'\"()[]<>{}x1", max_size=40))
+def test_message_split_agrees_with_the_character_by_character_rule(message: str) -> None:
+    assert split_help(message) == _split_char_by_char(message)
 
 
 # --- 5. safe and unsafe fixes counted apart -----------------------------------------------------

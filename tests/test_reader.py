@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from jwflint.core.errors import InputError
@@ -431,6 +434,38 @@ def test_every_step_and_action_position_points_at_its_start_tag(path: Path) -> N
             assert _position_text(document, element).startswith(f"<{tag}"), (tag, where)
             assert where not in seen
             seen.add(where)
+
+
+@st.composite
+def _laid_out_workflow(draw: st.DrawFn) -> bytes:
+    """A workflow whose start tags are laid out every way exports and editors do: one per line,
+    several on a line, attributes split over lines, text with ``>`` in it."""
+    gap = st.sampled_from(["", "\n", " ", "\n  ", "\n\n"])
+    parts = ['<?xml version="1.0"?>', draw(gap), "<workflow>"]
+    for step in range(draw(st.integers(1, 6))):
+        parts += [draw(gap), f'<step id="{step}"', draw(gap), ' name="S>">' if draw(st.booleans()) else ">"]
+        for action in range(draw(st.integers(0, 3))):
+            parts += [draw(gap), f'<action id="{step}{action}"', draw(gap), ' name="a">', draw(gap)]
+            parts += ['<meta name="m">x > y</meta>' if draw(st.booleans()) else "", draw(gap)]
+            parts += ['<results><unconditional-result step="1"', draw(gap), "/></results>", draw(gap), "</action>"]
+        parts += [draw(gap), "</step>"]
+    parts += [draw(gap), "</workflow>\n"]
+    return "".join(parts).encode()
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_laid_out_workflow())
+def test_every_position_is_that_of_the_exact_scan(data: bytes) -> None:
+    # The oracle: the k-th "<tag" in the text is the k-th element of that tag (no comments here).
+    document = parse("layout.xml", data)
+    for tag in ("workflow", "step", "action", "meta", "results", "unconditional-result"):
+        offsets = [m.start() for m in re.finditer(b"<" + tag.encode() + rb"(?=[\s/>])", data)]
+        elements = list(document.root.iter(tag))
+        assert len(offsets) == len(elements)
+        for element, offset in zip(elements, offsets, strict=True):
+            line_start = data.rfind(b"\n", 0, offset) + 1
+            expected = (data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+            assert document.position(element) == expected, (tag, data.decode())
 
 
 # --- reading bytes ----------------------------------------------------------------------------

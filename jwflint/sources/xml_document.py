@@ -93,13 +93,15 @@ class Document:
         return self._position_from_sourceline(element)
 
     def _position_on_its_line(self, element: etree._Element, name: str) -> tuple[int, int] | None:
-        """The common case in one line's work: a start tag alone on the line lxml names.
+        """The common case in one line's work: the only ``<tag`` on the line lxml names.
 
-        lxml gives the line on which a start tag *ends*. When that line holds exactly one
-        ``<tag`` and no ``>`` before it, no same-tag start tag that began on an earlier line
-        ends there, so the element is the one at that ``<tag``. Anything else (a split start
-        tag, several on a line, lines past lxml's 65535 limit, comments or CDATA that could hide
-        a ``<tag``, the first parsed line after stripped whitespace) takes the exact scan.
+        lxml gives the line on which a start tag *ends*. A line that does not begin inside a
+        tag (its first ``>`` does not come before its first ``<``: ``<`` cannot occur in an
+        attribute value) has no start tag that began on an earlier line ending on it, so when
+        it holds exactly one ``<tag``, the element is the one there. Anything else (a line that
+        continues a split start tag, several same-tag elements on a line, lines past lxml's
+        65535 limit, comments or CDATA that could hide a ``<tag``, the first parsed line after
+        stripped whitespace) takes the exact scan.
         """
         sourceline = element.sourceline
         if not sourceline or sourceline >= _LXML_LINE_LIMIT or sourceline == 1 or self._hides_tags():
@@ -111,8 +113,11 @@ class Document:
         opener = b"<" + name.encode()
         size = len(opener)
         hit = line.find(opener)
-        if hit < 0 or line.find(b">", 0, hit) >= 0 or line[hit + size : hit + size + 1] not in _NAME_ENDS:
+        if hit < 0 or line[hit + size : hit + size + 1] not in _NAME_ENDS:
             return None
+        closer = line.find(b">", 0, hit)
+        if closer >= 0 and line.find(b"<", 0, closer) < 0:
+            return None  # the line begins inside a tag that started on an earlier line
         later = line.find(opener, hit + 1)
         while later >= 0:
             if line[later + size : later + size + 1] in _NAME_ENDS:
