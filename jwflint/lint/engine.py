@@ -80,11 +80,11 @@ def load_rules(config: Config, extra_packs: tuple[str, ...] = ()) -> list[Rule]:
 def active_rules(all_rules: list[Rule], config: Config, profile: str | None = None) -> list[Rule]:
     profile = profile or config.profile
     chosen = []
+    kept = (profile, "structure", *PROFILE_COMPANIONS.get(profile, ())) if profile else ()
     for rule in all_rules:
         if rule.check.scope == INPUT:
             continue
         # What the profile's rules could not verify is reported by its own rule, whatever its pack.
-        kept = (profile, "structure", *PROFILE_COMPANIONS.get(profile, ()))
         if profile and rule.pack not in kept and rule.check.scope != UNVERIFIED:
             continue
         if config.select and rule.id not in config.select and rule.pack not in config.select:

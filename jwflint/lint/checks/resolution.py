@@ -291,8 +291,9 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
     names, notes, known = _described(ctx, sources)
     if not known:
         # Only screens the catalogue does not describe could have set the resolution: those on the way
-        # into the sources, or into the holder a source is entered from (Resolved -> Closed). `fix`
-        # still clears it here (harmless if there was none): the first problem carries the fix.
+        # into the sources, or into the holder a source is entered from (Resolved -> Closed). The
+        # clearing stays a fix (harmless if there was none to clear; `patch bot` relies on it when its
+        # resolve shows such a screen): the first problem carries it.
         unsure = [step for step, sure in view.carrying.items() if not sure]
         screens = _unknown_screens_into(view, sources) or _unknown_screens_into(view, unsure)
         return tuple(
