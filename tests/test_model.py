@@ -3,9 +3,14 @@ transitions by kind, references and recorded problems."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jwflint.core import jira
+from jwflint.model.buckets import normalise_name
 from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, parse_id, workflow_name
 from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
@@ -325,3 +330,10 @@ def test_condition_group_operator_follows_osworkflow(type_attribute: str, operat
     text = WORKFLOW.replace('<conditions type="OR">', f"<conditions{type_attribute}>", 1)
     resolve = model(text).transitions[2]
     assert resolve.conditions is not None and resolve.conditions.operator == operator
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("aZé ß_-'.2²ǅΣ\u00a0\t\u0301İ")), max_size=12) | st.text(max_size=12))
+def test_name_keys_are_the_text_without_non_word_characters(name: str) -> None:
+    # The fast paths of normalise_name must give what the one substitution gives.
+    assert normalise_name(name) == re.sub(r"[\W_]+", "", name.casefold())

@@ -140,7 +140,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def normalise_name(name: str) -> str:
     """Case- and punctuation-insensitive key: "Re-Opened" and "reopened" are the same status."""
-    return _NOT_WORD.sub("", name.casefold())
+    key = name.casefold()
+    # str.isalnum() is true exactly when _NOT_WORD finds nothing (both use Unicode's alphanumerics,
+    # and "_" is not one): most names need no substitution, or lose only their spaces.
+    if key.isalnum():
+        return key
+    compact = key.replace(" ", "")
+    return compact if compact.isalnum() else _NOT_WORD.sub("", key)
 
 
 _REOPEN_KEY = "reopen"
@@ -201,6 +207,7 @@ class Buckets:
         self.by_step: dict[int, Assignment] = {}
         # normalise_name is a regex substitution; assignment and preferred() ask for the same names.
         self._keys: dict[str, str] = {}
+        self._done_type: dict[int, bool] = {}  # by id(status): the statuses live as long as this object
         # Statuses per bucket, built on the first members() call: many rules ask for the same roles.
         self._members: dict[str | None, list[Status]] | None = None
         # Per-workflow views checks build on top of the buckets and share between rules, by owner
@@ -275,9 +282,17 @@ class Buckets:
     def done_type(self, status: Status) -> bool:
         """A terminal done status the bot never resolves into (Canceled, Rejected, Won't Do …):
         a status without a bucket whose name says so."""
-        if self.bucket_of(status) is not None:
-            return False
-        return any(self._key(name).startswith(_DONE_TYPE_PREFIXES) for name in self._names(status))
+        # Asked once per transition about its target: worked out once per status.
+        known = self._done_type.get(id(status))
+        if known is None:
+            known = self._done_type[id(status)] = self.bucket_of(status) is None and any(
+                self._key(name).startswith(_DONE_TYPE_PREFIXES) for name in self._names(status)
+            )
+        return known
+
+    def reopen_named(self, name: str) -> bool:
+        """is_reopen_name() through this workflow's cache of name keys."""
+        return self._key(name).startswith(_REOPEN_KEY)
 
     def _by_category(self, status: Status, category: str) -> Assignment:
         allowed = CATEGORY_BUCKETS[category]

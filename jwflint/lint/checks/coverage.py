@@ -27,7 +27,6 @@ from jwflint.model.buckets import (
     UNPLACED_UNKNOWN,
     Buckets,
     fallback_title,
-    is_reopen_name,
 )
 from jwflint.model.catalogue import Screen
 from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Status, Transition, Workflow
@@ -477,8 +476,11 @@ def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
     steps = frozenset(s.step_id for s in members if s.step_id is not None)
     found = [t for t in ctx.workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
     if bucket == REOPENED:
-        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and is_reopen_name(t.name)]
-        found.extend(t for t in named if t not in found)
+        already = {id(t) for t in found}
+        reopen_named = ctx.buckets.reopen_named
+        found.extend(
+            t for t in ctx.workflow.transitions if t.kind != INITIAL and id(t) not in already and reopen_named(t.name)
+        )
     return found
 
 
