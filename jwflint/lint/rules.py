@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import re
 import string
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.config.settings import Config
+from jwflint.config.yaml_cache import read_yaml_file_cached
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
@@ -104,9 +106,14 @@ def bundled_pack_paths() -> list[Path]:
     return [base / f"{name}.yaml" for name in BUNDLED_PACKS if (base / f"{name}.yaml").is_file()]
 
 
+def _bundled(path: str) -> bool:
+    return os.path.dirname(os.path.abspath(path)) == str(rules_dir())
+
+
 def load_pack(path: Path | str) -> list[Rule]:
     path = str(path)
-    data = read_yaml_file(path)
+    # The bundled packs are read on every run: parsed once, then from the user's cache (no PyYAML).
+    data = read_yaml_file_cached(path) if _bundled(path) else read_yaml_file(path)
     pack = Path(path).stem
     if isinstance(data, dict) and "rules" in data:
         name = data.get("pack", pack)
