@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import click
 
-from jwflint.cli.main import cli
-
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 
 
-@cli.command()
+@click.command()
 @click.argument("workflow")
 @click.option(
     "--format",
