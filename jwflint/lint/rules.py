@@ -7,7 +7,6 @@ the field, so a typo never surfaces halfway through a run.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import re
 import string
@@ -301,6 +300,8 @@ def check_rule_references(
 
 def unknown_rule(name: str, where: str, choices: Iterable[str]) -> str:
     """``unknown rule 'x' in ignore (see `jwflint rules`)``, with a suggestion when one is close."""
+    import difflib  # only to suggest a name in an error
+
     close = difflib.get_close_matches(name, sorted(choices), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown rule {name!r}{' ' + where if where else ''} ({hint}see `jwflint rules`)"
