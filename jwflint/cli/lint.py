@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from jwflint.core import exitcodes
+from jwflint.core import collector, exitcodes
 from jwflint.core.findings import Severity
 
 if TYPE_CHECKING:
@@ -120,9 +120,10 @@ def lint(
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
     if baseline and write_baseline:
         raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
-    from jwflint.batch import engines, parallel, session
-    from jwflint.core.files import write_output
-    from jwflint.output import make_report
+    with collector.frozen():  # the lint stack's modules: long-lived, no garbage to look for
+        from jwflint.batch import engines, parallel, session
+        from jwflint.core.files import write_output
+        from jwflint.output import make_report
 
     if statistics and output_format not in (*COLORED_FORMATS, "json"):
         raise click.UsageError("--statistics works with --format text, concise or json")
