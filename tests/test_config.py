@@ -402,7 +402,7 @@ CONFIG_ERRORS = [
         "unknown-suppression-key",
         "suppressions:\n  - workflow: IT*\n    rule: missing-status-id\n    step: Done\n    reason: x\n",
         "{p}:4: unknown suppression key 'step' (expected one of: workflow, rule, status, transition, permission, "
-        "reason)",
+        "subject, reason)",
     ),
 ]
 

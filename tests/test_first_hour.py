@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jwflint.cli import init as init_command
 from jwflint.config.settings import Config, load_config
-from jwflint.core.findings import Finding, Severity
+from jwflint.core.findings import Finding, Severity, split_help
 
 from .conftest import FIXTURES
 from .test_cli_lint import FINDING, SUMMARY, invoke
@@ -174,6 +176,31 @@ def test_message_split_ignores_colons_inside_quotes_and_brackets(message: str, h
     assert (parts.headline, parts.help, parts.note) == (headline, help_text, "")
 
 
+def _split_char_by_char(message: str) -> tuple[str, str]:
+    """The specification of split_help, one character at a time (its first implementation)."""
+    openers, quotes = {"(": ")", "[": "]", "<": ">", "{": "}"}, "'\""
+    closing: list[str] = []
+    for index, char in enumerate(message):
+        ends_word = index + 1 == len(message) or not message[index + 1].isalnum()
+        if closing and char == closing[-1] and (char not in quotes or ends_word):
+            closing.pop()
+        elif closing and closing[-1] in quotes:
+            continue
+        elif char in openers:
+            closing.append(openers[char])
+        elif char in quotes and (index == 0 or message[index - 1] in " ([{,="):
+            closing.append(char)
+        elif char == ":" and not closing and message[index + 1 : index + 2] == " ":
+            return message[:index], message[index + 2 :]
+    return message, ""
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab ,=:'\"()[]<>{}x1", max_size=40))
+def test_message_split_agrees_with_the_character_by_character_rule(message: str) -> None:
+    assert split_help(message) == _split_char_by_char(message)
+
+
 # --- 5. safe and unsafe fixes counted apart -----------------------------------------------------
 
 
@@ -216,20 +243,21 @@ def test_statistics_counts_findings_per_rule() -> None:
     run = invoke(["lint", "--statistics", FIXTURES / "demo" / "service_desk.xml"])
     assert run.code == 1  # the exit code still follows the findings
     lines = run.stdout.splitlines()
-    assert lines[0] == (
-        "    8\tinstance-specific-reference\tinfo\t[ ] The workflow refers to groups, users, roles or ids that "
+    # The demo's ReOpen transitions and its Resolve fire Generic Event (13): issue 15's new rules.
+    assert lines[0].startswith("    3\treopen-event\twarning\t[ ] ")
+    # One finding per kind of reference: its screens, and the resolution (6) that Close sets.
+    assert lines[1] == (
+        "    2\tinstance-specific-reference\tinfo\t[ ] The workflow refers to groups, users, roles or ids that "
         "exist only on its own Jira instance."
     )
-    # The demo's ReOpen transitions and its Resolve fire Generic Event (13): issue 15's new rules.
-    assert lines[1].startswith("    3\treopen-event\twarning\t[ ] ")
     assert lines[3].startswith("    2\tresolve-screen-has-assignee\terror\t[ ] ")
     assert "    1\tany-to-resolved\terror\t[-] " in run.stdout
     assert SUMMARY.match(lines[-1]) and len(lines) == 9
     rows = json.loads(invoke(["lint", "--statistics", "--format", "json", FIXTURES / "demo"]).stdout)
-    assert rows[0] == {
+    assert rows[1] == {
         "rule": "instance-specific-reference",
         "severity": "info",
-        "count": 8,
+        "count": 2,
         "fix": None,
         "summary": "The workflow refers to groups, users, roles or ids that exist only on its own Jira instance.",
     }

@@ -230,3 +230,14 @@ def test_a_broken_file_marks_the_run_unsuccessful(tmp_path: Path, monkeypatch: p
     sarif_validator().validate(document)
     assert document["runs"][0]["invocations"] == [{"executionSuccessful": False}]
     assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["xml-syntax"]
+
+
+def test_a_gathered_finding_keeps_its_fingerprint_when_its_list_grows() -> None:
+    """instance-specific-reference lists a kind's ids in one finding: one more id is the same alert."""
+    one = Finding("a.xml", 10, 3, "r", Severity.INFO, "custom field customfield_1 exists", workflow="W",
+                  subject="custom fields")
+    two = Finding("a.xml", 10, 3, "r", Severity.INFO, "2 custom fields exist (customfield_1, customfield_2)",
+                  workflow="W", subject="custom fields")
+    groups = Finding("a.xml", 10, 3, "r", Severity.INFO, one.message, workflow="W", subject="groups")
+    assert sarif.fingerprint(one) == sarif.fingerprint(two) != sarif.fingerprint(groups)
+    assert sarif._result(two, {"r": 0}, {})["properties"] == {"workflow": "W", "subject": "custom fields"}

@@ -11,7 +11,7 @@ from jwflint.config.yaml_source import load_yaml
 from jwflint.core.findings import Finding, Severity
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import bot_transitions, evaluate, normalise_permission, restricts_to_bot
-from jwflint.lint.engine import Engine
+from jwflint.lint.engine import Engine, active_rules, load_rules
 from jwflint.model.buckets import Buckets, explain_text
 from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
@@ -148,20 +148,24 @@ def test_global_transition_covers_every_status_and_is_the_finding_element() -> N
 # --- screens ----------------------------------------------------------------------------------
 
 
-def test_unknown_screen_is_a_warning_never_a_silent_pass() -> None:
+def test_unknown_screen_is_one_warning_never_a_silent_pass() -> None:
     resolve = action(31, "Resolve", 3, extra=' view="fieldscreen"').replace(
         "<results>", '<meta name="jira.fieldscreen.id">12345</meta><results>'
     )
     data = workflow(SIMPLE, resolve)
-    (finding,) = lint(data, rule="resolve-screen-has-assignee")
-    assert finding.severity == Severity.WARNING
+    assert lint(data, rule="resolve-screen-has-assignee") == []  # the question goes to unknown-screen
+    engine = Engine.from_config(Config())  # every rule: one finding for the screen, from unknown-screen
+    findings = engine.lint_bytes("test.xml", data).findings
+    assert not [f for f in findings if "cannot verify" in f.message and f.rule != "unknown-screen"]
+    (finding,) = [f for f in findings if f.rule == "unknown-screen"]
+    assert (finding.severity, finding.subject) == (Severity.WARNING, "screen 12345")
     assert finding.message.startswith(
-        "cannot verify transition 'Resolve' (id 31) into 'Done': add screen 12345 to the catalogue (catalogue.screens)"
+        "cannot verify that screen 12345 (not in the catalogue) shows Assignee and Resolution on transition "
+        "Resolve (id 31) (asked by resolve-screen-has-assignee, resolve-sets-resolution"
     )
     cfg = config("catalogue:\n  screens:\n    12345: {name: Bot, fields: [Assignee, resolution]}\n")
-    assert lint(data, cfg, rule="resolve-screen-has-assignee") == []
-    (unknown,) = lint(data, rule="resolve-sets-resolution")
-    assert unknown.severity == Severity.WARNING and unknown.message.startswith("cannot verify")
+    described = Engine.from_config(cfg).lint_bytes("test.xml", data).findings
+    assert [f for f in described if f.rule in ("unknown-screen", "resolve-screen-has-assignee")] == []
 
 
 def test_assumed_default_screen_is_said_to_be_assumed() -> None:
@@ -391,3 +395,11 @@ def test_entering_a_done_type_status_without_resolution_is_reported() -> None:
     findings = lint_rule(workflow(steps), "done-without-resolution")
     assert len(findings) == 1 and 'done-type "Won\'t Do"' in findings[0].message
     assert not lint_rule(workflow(steps), "resolution-on-unresolved-status")
+
+
+def test_the_service_bot_profile_keeps_unknown_screen() -> None:
+    """The profile's rules hand what they cannot verify to unknown-screen (jira pack): it runs with them."""
+    all_rules = load_rules(Config())
+    chosen = {rule.id for rule in active_rules(all_rules, Config(), profile="service-bot")}
+    assert "unknown-screen" in chosen and "resolve-sets-resolution" in chosen
+    assert "instance-specific-reference" not in chosen

@@ -264,7 +264,7 @@ BAD_BASELINES = [
      "{p}:2: not a jwflint baseline: count must be a positive integer"),
     ("entry-key", '{"version": 1, "findings": [\n {"workflow": "w", "rule": "r", "line": 3}\n]}',
      "{p}:2: not a jwflint baseline: unknown key 'line' (expected workflow, rule, status, transition, "
-     "permission, count)"),
+     "permission, subject, count)"),
 ]
 
 
@@ -295,5 +295,57 @@ def test_render_is_sorted_and_round_trips() -> None:
     text = baseline.render(findings)
     assert text == baseline.render(list(reversed(findings)))
     parsed = baseline.parse(json.loads(text), "b.json")
-    assert parsed.entries == {("a", "r1", "S", None, None): 2, ("b", "r2", None, None, None): 1}
+    assert parsed.entries == {("a", "r1", "S", None, None, None): 2, ("b", "r2", None, None, None, None): 1}
     assert baseline.render([]) == '{\n  "version": 1,\n  "tool": "jwflint",\n  "findings": []\n}\n'
+
+
+# --- findings that gather a workflow's occurrences (issue 15 §4) ------------------------------------
+
+GATHERED = FIXTURES / "rules" / "instance-specific-reference" / "fail_gathered.xml"
+
+
+def test_a_gathered_finding_is_keyed_on_its_subject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """instance-specific-reference gives one finding per kind: baselines, suppressions and JSON name the
+    kind in ``subject``; a suppression naming a transition no longer matches it and goes stale."""
+    shutil.copy(GATHERED, tmp_path / "gathered.xml")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".jwflint.yaml").write_text("select: [instance-specific-reference, config]\n", encoding="utf-8")
+    document = json.loads(invoke(["lint", "--format", "json", "gathered.xml"]).stdout)
+    subjects = [(f["subject"], f["status"], f["transition"]) for f in document["findings"]]
+    assert sorted(subjects) == [("custom fields", None, None), ("groups", None, None), ("resolutions", None, None)]
+    invoke(["lint", "--write-baseline", "baseline.json", "gathered.xml"])
+    entries = json.loads((tmp_path / "baseline.json").read_text(encoding="utf-8"))["findings"]
+    assert [(e["subject"], e["transition"], e["count"]) for e in entries] == [
+        ("custom fields", None, 1),
+        ("groups", None, 1),
+        ("resolutions", None, 1),
+    ]
+    assert invoke(["lint", "--baseline", "baseline.json", "gathered.xml"]).stdout.endswith(
+        "0 info; 3 accepted by the baseline\n"
+    )
+    configure(
+        tmp_path,
+        "  - workflow: gathered\n    rule: instance-specific-reference\n    subject: Groups\n"
+        "    reason: the target instance has these groups\n"
+        "  - workflow: gathered\n    rule: instance-specific-reference\n    transition: Triage\n"
+        "    reason: written before findings were gathered per kind\n",
+        extra="select: [instance-specific-reference, config]\n",
+    )
+    lines = invoke(["lint", "--format", "concise", "gathered.xml"]).stdout.splitlines()
+    assert [line.split("] ")[0].split(" [")[-1] for line in lines[:-1]] == [
+        "stale-suppression",
+        "instance-specific-reference",
+        "instance-specific-reference",
+    ]
+    assert "transition 'Triage' matched no finding" in lines[0]
+    assert not any("groups exist" in line for line in lines)
+    assert lines[-1].endswith("1 suppressed")
+
+
+def test_a_suppression_by_subject_matches_like_a_name() -> None:
+    target = finding(rule="r", subject="custom fields")
+    assert matches(suppression(subject="Custom Fields"), target)
+    assert matches(suppression(), target)
+    assert not matches(suppression(subject="groups"), target)
+    assert not matches(suppression(transition="Triage"), target)
+    assert not matches(suppression(subject="groups"), finding(rule="r", transition="Triage (id 11)"))

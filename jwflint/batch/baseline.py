@@ -1,7 +1,8 @@
 """Baselines: accept today's findings so that only new ones fail, for gradual adoption.
 
 An entry is keyed on the workflow, the rule and the subject (status and transition; for a
-permission scheme, the scheme's name in ``workflow`` and the ``permission``), with a count
+permission scheme, the scheme's name in ``workflow`` and the ``permission``; for a finding that
+gathers a workflow's occurrences, its ``subject`` such as "custom fields"), with a count
 so two identical findings need two entries. Line numbers are never part of the key: a re-export
 that moves lines does not resurrect accepted findings. The file is JSON, one entry per line,
 sorted, so that a change to the baseline reads well in a diff.
@@ -20,19 +21,21 @@ from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Finding
 
 VERSION = 1
-ENTRY_KEYS = ("workflow", "rule", "status", "transition", "permission", "count")
+ENTRY_KEYS = ("workflow", "rule", "status", "transition", "permission", "subject", "count")
 
-Key = tuple[str, str, str | None, str | None, str | None]
+Key = tuple[str, str, str | None, str | None, str | None, str | None]
 
 
 def key(finding: Finding) -> Key:
-    return (finding.workflow, finding.rule, finding.status, finding.transition, finding.permission)
+    return (finding.workflow, finding.rule, finding.status, finding.transition, finding.permission, finding.subject)
 
 
 def _entry(k: Key, count: int) -> dict[str, object]:
     entry: dict[str, object] = {"workflow": k[0], "rule": k[1], "status": k[2], "transition": k[3]}
     if k[4] is not None:  # only scheme findings have one: workflow baselines read as before
         entry["permission"] = k[4]
+    if k[5] is not None:  # only findings that gather a workflow's occurrences have one
+        entry["subject"] = k[5]
     entry["count"] = count
     return entry
 
@@ -91,13 +94,13 @@ def parse(data: Any, path: str) -> Baseline:
         for name in ("workflow", "rule"):
             if not isinstance(entry.get(name), str):
                 raise fail(line, f"{name} must be a string")
-        for name in ("status", "transition", "permission"):
+        for name in ("status", "transition", "permission", "subject"):
             if entry.get(name) is not None and not isinstance(entry[name], str):
                 raise fail(line, f"{name} must be a string or null")
         count = entry.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise fail(line, "count must be a positive integer")
-        subject = (entry.get("status"), entry.get("transition"), entry.get("permission"))
+        subject = (entry.get("status"), entry.get("transition"), entry.get("permission"), entry.get("subject"))
         counts[(entry["workflow"], entry["rule"], *subject)] += count
     return Baseline(path, counts)
 

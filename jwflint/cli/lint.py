@@ -79,7 +79,14 @@ def _format_choices() -> list[str]:
     help="First print each status's bucket and why, and which statuses play each role "
     "(to stdout; to stderr when a non-text report goes to stdout).",
 )
-@click.option("--jobs", "-j", default="1", metavar="N|auto", help="Lint in N processes (auto: one per CPU).")
+@click.option(
+    "--jobs",
+    "-j",
+    default="auto",
+    show_default=True,
+    metavar="N|auto",
+    help="Lint in N processes; auto: one per CPU once the batch is big enough (4 MB) to pay for them.",
+)
 @click.option("--stats", "show_stats", is_flag=True, help="Add an inventory of each workflow (text and json).")
 @click.option(
     "--baseline",

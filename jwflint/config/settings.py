@@ -50,7 +50,7 @@ CONFIG_KEYS = (
 )
 NULLABLE_KEYS = ("profile",)  # null means "not set"; any other key without a value is a mistake
 BOT_PACK = "service-bot"
-SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "permission", "reason")
+SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "permission", "subject", "reason")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ class Suppression:
     line: int  # where the entry starts, for stale-suppression findings
     # A permission key: with ``workflow`` naming the scheme, accepts a bot-account finding.
     permission: str | None = None
+    # What a workflow-wide finding gathers ("custom fields", "screen 10600"), as its ``subject``.
+    subject: str | None = None
 
     @property
     def source(self) -> str:
@@ -323,6 +325,7 @@ def _suppressions(data: Any, path: str, refs: list[RuleRef]) -> tuple[Suppressio
                 path=path,
                 line=line,
                 permission=_optional(entry.get("permission")),
+                subject=_optional(entry.get("subject")),
             )
         )
     return tuple(result)

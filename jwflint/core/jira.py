@@ -249,6 +249,9 @@ EVENT_NAMES = {
 }
 # Jira numbers what an instance creates (statuses, screens, events, resolutions, roles) from 10000.
 CUSTOM_ID_MIN = 10000
+# The resolutions a new Jira ships with (Fixed, Won't Fix, Duplicate, Incomplete, Cannot Reproduce):
+# any other id, 6 as much as 10000, was made on (or migrated into) the exporting instance.
+SEED_RESOLUTION_IDS = frozenset(range(1, 6))
 CUSTOM_FIELD_PREFIX = "customfield_"
 # UpdateIssueFieldFunction's assignee value for "Automatic" (not a user).
 ASSIGNEE_AUTOMATIC = "-1"

@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from jwflint.config.settings import Config
 from jwflint.core.errors import ConfigError, InputError
 from jwflint.core.findings import Finding, Severity, sort_findings
-from jwflint.lint.checks.base import SCHEMES, LintContext, Problem, SchemeContext
+from jwflint.lint.checks.base import SCHEMES, UNVERIFIED, LintContext, Problem, SchemeContext
 from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
@@ -79,10 +80,12 @@ def load_rules(config: Config, extra_packs: tuple[str, ...] = ()) -> list[Rule]:
 def active_rules(all_rules: list[Rule], config: Config, profile: str | None = None) -> list[Rule]:
     profile = profile or config.profile
     chosen = []
+    kept = (profile, "structure", *PROFILE_COMPANIONS.get(profile, ())) if profile else ()
     for rule in all_rules:
         if rule.check.scope == INPUT:
             continue
-        if profile and rule.pack not in (profile, "structure", *PROFILE_COMPANIONS.get(profile, ())):
+        # What the profile's rules could not verify is reported by its own rule, whatever its pack.
+        if profile and rule.pack not in kept and rule.check.scope != UNVERIFIED:
             continue
         if config.select and rule.id not in config.select and rule.pack not in config.select:
             continue
@@ -235,16 +238,28 @@ class Engine:
         ignored = self.config.ignored_for(workflow.path) if self.config.scoped() else set()
         findings: list[Finding] = []
         source_format = workflow.format
+        unverified: list[tuple[Rule, Problem]] = []
+        gatherer: Rule | None = None
         for rule in self.rules:
             if ignored and (rule.id in ignored or rule.pack in ignored):
                 continue
             if source_format not in rule.formats:
                 continue
-            check, args = rule.check.function, rule.args
-            # The hot loop: every transition-scoped rule runs once per transition.
-            for target in rule.selector.select(ctx):
-                for problem in check(target, args, ctx):
+            if rule.check.scope == UNVERIFIED:
+                gatherer = rule
+                continue
+            # The hot loop: every transition-scoped rule runs once per transition and nearly always
+            # finds nothing, so the calls and the walk over their results run in C (map, chain)
+            # and Python code runs only for the problems found.
+            problems = map(rule.check.function, rule.selector.select(ctx), repeat(rule.args), repeat(ctx))
+            for problem in chain.from_iterable(problems):
+                if problem.unverified is None:
                     findings.append(self._finding(rule, problem, workflow))
+                else:
+                    unverified.append((rule, problem))
+        if gatherer is not None and unverified:
+            for problem in gatherer.check.function(unverified, gatherer.args, ctx):
+                findings.append(self._finding(gatherer, problem, workflow))
         return sort_findings(findings)
 
     def _finding(self, rule: Rule, problem: Problem, workflow: Workflow) -> Finding:
@@ -261,6 +276,7 @@ class Engine:
             transition=problem.transition,
             fixable=problem.fixable and rule.fixable,
             workflow=workflow.name,
+            subject=problem.subject,
             hint=problem.hint or rule.docs.get("how_to_fix", ""),
             note=problem.note,
         )

@@ -2,7 +2,8 @@
 and report the stale ones as ``stale-suppression`` findings at the config's line.
 
 A suppression names a workflow (a glob over workflow names, or permission scheme names), a rule,
-and optionally a status, a transition or a permission key. Subjects compare like Jira names (case
+and optionally a status, a transition, a permission key or the subject of a finding that gathers
+a workflow's occurrences ("custom fields", "screen 10600"). Subjects compare like Jira names (case
 and punctuation aside); a transition may be given as "Close Issue" or "Close Issue (id 2)".
 """
 
@@ -68,6 +69,7 @@ def matches(suppression: Suppression, finding: Finding) -> bool:
         suppression.rule == finding.rule
         and subject_matches(suppression.status, finding.status)
         and subject_matches(suppression.transition, finding.transition)
+        and subject_matches(suppression.subject, finding.subject)
         and (suppression.permission is None or suppression.permission.strip().upper() == finding.permission)
         and workflow_matches(suppression, finding.workflow)
     )
@@ -154,6 +156,7 @@ def stale_findings(config: Config, uses: Iterable[SuppressionUse]) -> list[Findi
                     message=rule.message_for(problem),
                     status=problem.status,
                     transition=problem.transition,
+                    subject=problem.subject,
                     workflow=suppression.workflow,
                     hint=rule.docs.get("how_to_fix", ""),
                 )

@@ -92,7 +92,7 @@ class ConditionGroup:
                 yield item
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Transition:
     id: int | None
     raw_id: str
@@ -124,7 +124,7 @@ class Transition:
         return [function.class_name for function in self.post_functions]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Status:
     """A step of the workflow and the Jira status it maps to."""
 

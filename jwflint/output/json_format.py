@@ -40,6 +40,8 @@ def _finding(f: Finding) -> dict[str, object]:
         "transition": f.transition,
         "fixable": f.fixable,
     }
+    if f.subject is not None:  # a finding that gathers a workflow's occurrences: "custom fields"
+        item["subject"] = f.subject
     if f.permission is not None:  # a finding about a permission scheme
         item["scheme"] = f.workflow
         item["permission"] = f.permission

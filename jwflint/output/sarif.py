@@ -147,6 +147,7 @@ def _result(finding: Finding, index: dict[str, int], locations: dict[str, dict[s
             ("status", finding.status),
             ("transition", finding.transition),
             ("permission", finding.permission),
+            ("subject", finding.subject),
         )
         if v
     }
@@ -169,7 +170,9 @@ def artifact_location(path: str) -> dict[str, str]:
 
 def fingerprint(finding: Finding) -> str:
     """Stable across re-exports: no line numbers, not even those quoted inside a message."""
-    message = _LINE_REFERENCE.sub("line", finding.message)
+    # A finding that gathers a workflow's occurrences keeps its fingerprint when the list in its
+    # message grows: its subject stands for the message.
+    message = finding.subject or _LINE_REFERENCE.sub("line", finding.message)
     parts: tuple[str, ...] = (finding.workflow, finding.rule, finding.status or "", finding.transition or "", message)
     if finding.permission:  # findings about a permission scheme; workflow findings keep their fingerprints
         parts = (*parts, finding.permission)

@@ -116,9 +116,12 @@ class _Builder:
         )
 
     def _action(self, element: etree._Element, kind: str, source: int | None = None) -> Transition:
-        raw_id = element.get("id", "")
-        action_id = parse_id(raw_id)
-        name = element.get("name", "")
+        # Runs once per transition (50,000 times on the largest workflows): the common cases are
+        # inlined (plain digit ids, no view) and the Transition is built positionally.
+        get = element.get
+        raw_id = get("id", "")
+        action_id = int(raw_id) if raw_id.isdigit() and raw_id.isascii() else parse_id(raw_id)
+        name = get("name", "")
         label = f"{name} (id {raw_id})"
         metas: dict[str, str] = {}
         conditions: ConditionGroup | None = None
@@ -188,7 +191,10 @@ class _Builder:
                 element,
                 transition=label,
             )
-        target = parse_id(raw_target)
+        if raw_target is not None and raw_target.isdigit() and raw_target.isascii():
+            target: int | None = int(raw_target)
+        else:
+            target = parse_id(raw_target)
         if result_element is None:
             self.problem(
                 "missing-result",
@@ -212,27 +218,18 @@ class _Builder:
                 result_element,
                 transition=label,
             )
-        view = (element.get("view") or "").strip()
-        screen_meta = metas.get(jira.META_SCREEN_ID)
+        view = get("view")
+        view = view.strip() if view else ""
+        screen_meta = metas.get(jira.META_SCREEN_ID) if metas else None
+        screen = self._screen(view, screen_meta, element, label) if view else None
+        # Transition's fields in order: id, raw_id, name, kind, element, target, raw_target, view,
+        # screen_meta, screen, conditions, validators, post_functions, metas, result_element,
+        # sources, conditional_targets.
         transition = Transition(
-            id=action_id,
-            raw_id=raw_id,
-            name=name,
-            kind=kind,
-            element=element,
-            target=target,
-            raw_target=raw_target,
-            view=view,
-            screen_meta=screen_meta,
-            screen=self._screen(view, screen_meta, element, label),
-            conditions=conditions,
-            validators=validators,
-            post_functions=post_functions,
-            metas=metas,
-            result_element=result_element,
-            sources=[source] if source is not None else [],
-            conditional_targets=conditional_targets,
-        )
+            action_id, raw_id, name, kind, element, target, raw_target, view,
+            screen_meta, screen, conditions, validators, post_functions, metas, result_element,
+            [source] if source is not None else [], conditional_targets,
+        )  # fmt: skip
         self.transitions.append(transition)
         if action_id is not None:
             self.actions_by_id.setdefault(action_id, transition)

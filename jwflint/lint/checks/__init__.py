@@ -16,6 +16,7 @@ from jwflint.lint.checks import (
     resolution,
     screens,
     structure,
+    unverified,
 )
 from jwflint.lint.checks.base import Check
 
@@ -32,6 +33,7 @@ _MODULES = (
     hygiene,
     managed,
     portability,
+    unverified,
     config_checks,
 )
 

@@ -24,7 +24,18 @@ WORKFLOW = "workflow"
 STATUS = "status"
 TRANSITION = "transition"
 SCHEMES = "schemes"  # the permission schemes of one file (a scheme document or the catalogue)
-SCOPES = (WORKFLOW, STATUS, TRANSITION, SCHEMES)
+# What the other rules of one workflow could not verify (Problem.unverified), gathered after they ran.
+UNVERIFIED = "unverified"
+SCOPES = (WORKFLOW, STATUS, TRANSITION, SCHEMES, UNVERIFIED)
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """What a rule needed to know about a screen the catalogue does not describe: whether it shows
+    ``fields`` ("Assignee", "Resolution"). One rule reports every such screen once per workflow."""
+
+    screen: int
+    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,13 @@ class Problem:
     position: tuple[int, int] | None = None
     scheme: str | None = None
     permission: str | None = None
+    # What a workflow-wide finding gathers, when neither a status nor a transition: its key for
+    # baselines and suppressions ("custom fields", "screen 10600").
+    subject: str | None = None
+    # Set when the problem is only that a screen is undescribed: the engine hands it to the rule
+    # whose scope is UNVERIFIED instead of reporting it (one finding per screen, not per rule and
+    # transition). ``message`` is then unused; status, transition and element say who asked.
+    unverified: Unverified | None = None
 
 
 @dataclass

@@ -35,13 +35,18 @@ def stale_suppression(use: SuppressionUse, args: dict[str, Any], ctx: object) ->
         subject += f" status {suppression.status!r}"
     if suppression.transition is not None:
         subject += f" transition {suppression.transition!r}"
+    fields = "rule, status or transition"
+    if suppression.subject is not None:
+        subject += f" subject {suppression.subject!r}"
+        fields = "rule, status, transition or subject"
     count = f"{use.workflows} linted workflow" + ("s" if use.workflows != 1 else "")
     yield Problem(
         f"suppression of {suppression.rule} for workflow {suppression.workflow!r}{subject} matched no finding "
-        f"in the {count} it names: remove it, or correct its rule, status or transition",
+        f"in the {count} it names: remove it, or correct its {fields}",
         None,
         status=suppression.status,
         transition=suppression.transition,
+        subject=suppression.subject,
         values={
             "rule": suppression.rule,
             "workflow": suppression.workflow,

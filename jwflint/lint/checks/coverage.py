@@ -15,7 +15,7 @@ from lxml import etree
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
+from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem, Unverified
 from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, REOPENED, RESOLVED, ROLE_FALLBACK, normalise_name
 from jwflint.model.catalogue import Screen
 from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Status, Transition, Workflow
@@ -115,11 +115,15 @@ def no_role_message(bucket: str) -> str:
 
 
 def quote_list(names: Iterable[str], limit: int = MAX_LISTED) -> str:
-    names = list(names)
-    shown = ", ".join(repr(n) for n in names[:limit])
-    if len(names) > limit:
-        shown += f" and {len(names) - limit} more"
-    return shown or "none"
+    return listed([repr(n) for n in names], limit) or "none"
+
+
+def listed(items: list[str], limit: int = MAX_LISTED) -> str:
+    """``a, b, c and 4 more``: the first ``limit`` items as they are, then how many were left out."""
+    shown = ", ".join(items[:limit])
+    if len(items) > limit:
+        shown += f" and {len(items) - limit} more"
+    return shown
 
 
 def guess_notes(ctx: LintContext, statuses: Iterable[Status]) -> list[str]:
@@ -284,6 +288,13 @@ class Subject:
             fixable=fixable,
         )
 
+    def unverified(self, screen: int, *fields: str) -> Problem:
+        """The rule cannot tell whether ``screen`` (not in the catalogue) shows ``fields``: unknown-screen
+        reports it once per screen (see checks.unverified)."""
+        return Problem(
+            "", self.element, status=self.status, transition=self.transition, unverified=Unverified(screen, fields)
+        )
+
 
 def subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject:
     facts = _shared(ctx)
@@ -332,11 +343,7 @@ def screen_problems(ctx: LintContext, role: Role, transitions: list[Transition])
             continue
         screen = ctx.catalogue.screen(transition.screen)
         if screen is None:
-            yield subject.problem(
-                f"cannot verify {subject.text}: add screen {transition.screen} to the catalogue (catalogue.screens) "
-                f"so jwflint can check it shows {', '.join(field_title(f) for f in wanted)}",
-                severity=Severity.WARNING,
-            )
+            yield subject.unverified(transition.screen, *(field_title(f) for f in wanted))
             continue
         missing = [field_title(f) for f in wanted if not _has_field(ctx, transition.screen, screen, f)]
         if missing:
@@ -369,11 +376,7 @@ def sets_resolution(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
             continue
         screen = ctx.catalogue.screen(transition.screen)
         if screen is None:
-            yield subject.problem(
-                f"cannot verify {subject.text} sets a resolution: add screen {transition.screen} to the catalogue "
-                "(catalogue.screens), or set Resolution with an Update Issue Field post-function",
-                severity=Severity.WARNING,
-            )
+            yield subject.unverified(transition.screen, field_title(jira.FIELD_RESOLUTION))
         elif not _has_field(ctx, transition.screen, screen, jira.FIELD_RESOLUTION):
             yield subject.problem(
                 f"{subject.text} sets no resolution: {describe_screen(screen)} has no Resolution field and no "

@@ -14,9 +14,9 @@ from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem
+from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem, Unverified
 from jwflint.lint.checks.conditions import restricts
-from jwflint.lint.checks.coverage import guess_notes, notes_text
+from jwflint.lint.checks.coverage import field_title, guess_notes, notes_text
 from jwflint.lint.checks.resolution import resolution_holders
 from jwflint.model.buckets import RESOLVED, normalise_name
 from jwflint.model.workflow import COMMON, GLOBAL, STEP, Status, Transition, Workflow
@@ -87,26 +87,29 @@ def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
     dead = ctx.graph.dead_ends(candidates)
     unknown = _unknown_screens(ctx, {s.step_id for s in dead if s.step_id is not None}) if dead else {}
     for status in dead:
+        screens = unknown.get(status.step_id or 0, [])
+        if screens:
+            # The unknown screen may well set a resolution, which would make this a final status:
+            # unknown-screen asks for it once per screen.
+            for screen in dict.fromkeys(t.screen for t in screens if t.screen is not None):
+                yield Problem(
+                    "",
+                    status.element,
+                    status=status.label,
+                    severity=Severity.INFO,
+                    unverified=Unverified(screen, (field_title(jira.FIELD_RESOLUTION),)),
+                )
+            continue
         message = (
             f"status {status.label!r} has no transition to another status, and issues can enter it without a "
             "resolution, so they stay there open for ever: add a transition out of it; if it is a final status, "
             "set a resolution on every transition into it or map it to the resolved bucket in the catalogue"
         )
-        notes = guess_notes(ctx, [status])
-        screens = unknown.get(status.step_id or 0, [])
-        if screens:
-            ids = ", ".join(dict.fromkeys(str(t.screen) for t in screens))
-            notes.append(
-                f"cannot tell whether screen {ids} on the way in asks for a Resolution: describe it in "
-                "catalogue.screens"
-            )
         yield Problem(
             message,
             status.element,
-            note=notes_text(notes),
+            note=notes_text(guess_notes(ctx, [status])),
             status=status.label,
-            # The unknown screen may well set a resolution, which would make this a final status.
-            severity=Severity.INFO if screens else None,
             values={"status": status.label},
         )
 

@@ -8,18 +8,23 @@ has them and Jira's import asks for each one anyway.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from jwflint.core import jira
 from jwflint.lint.checks.base import WORKFLOW, Check, LintContext, Problem
+from jwflint.lint.checks.coverage import listed
 from jwflint.lint.checks.hygiene import transition_functions
-from jwflint.model.workflow import Status, Transition, parse_id
+from jwflint.model.catalogue import Catalogue
+from jwflint.model.workflow import Status, Transition, Workflow, parse_id
 
 _CUSTOM_FIELD = re.compile(re.escape(jira.CUSTOM_FIELD_PREFIX) + r"\d+")
-# References listed in one message before "and N more".
+# References, and transitions or statuses using them, listed in one message before "and N more".
 _LISTED = 8
+_PLACES = 4
 
 # Instance objects one transition or status refers to: kind -> values, both in first-seen order
 # (dicts as ordered sets). A plain dict rather than a class: this runs for every transition and
@@ -66,29 +71,16 @@ def _is_number(value: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
-# Kinds whose values are ids by construction: _add_id's numbers (screens too, from an int) and
-# the custom field ids _CUSTOM_FIELD matches.
+# Kinds whose values are ids by construction: _add_id's numbers (screens too, from an int), the
+# resolution ids _resolution keeps and the custom field ids _CUSTOM_FIELD matches.
 _NUMBERED_KINDS = frozenset({"custom field", "screen", "event", "resolution"})
 
 
-def _describe(refs: References) -> str:
-    parts = []
-    shown = 0
-    for kind, values in refs.items():
-        # Ids and custom field ids as they are; names quoted, so spaces and odd characters show.
-        # The numbered kinds only ever hold ids, so their values need no test.
-        if kind in _NUMBERED_KINDS:
-            quoted = list(values)
-        else:
-            quoted = [v if v.startswith(jira.CUSTOM_FIELD_PREFIX) or _is_number(v) else repr(v) for v in values]
-        room = max(_LISTED - shown, 1)
-        text = ", ".join(quoted[:room])
-        if len(quoted) > room:
-            text += f" and {len(quoted) - room} more"
-        shown += min(len(quoted), room)
-        plural = "s" if len(quoted) > 1 else ""
-        parts.append(f"{kind}{plural} {text}")
-    return "; ".join(parts)
+def _shown(kind: str, values: Iterable[str]) -> list[str]:
+    """Ids and custom field ids as they are; names quoted, so spaces and odd characters show."""
+    if kind in _NUMBERED_KINDS:
+        return list(values)
+    return [v if v.startswith(jira.CUSTOM_FIELD_PREFIX) or _is_number(v) else repr(v) for v in values]
 
 
 # What each class refers to through its arguments, by class name: one dict lookup per function
@@ -115,7 +107,14 @@ def _field_update(args: dict[str, str], refs: References) -> None:
     if field_name == jira.FIELD_ASSIGNEE and value != jira.ASSIGNEE_AUTOMATIC:
         _add(refs, "user", value)
     elif field_name == jira.FIELD_RESOLUTION:
-        _add_id(refs, "resolution", value)
+        _resolution(refs, value)
+
+
+def _resolution(refs: References, value: str) -> None:
+    """Every resolution id but Jira's seed ones (1-5) was made on the exporting instance, 6 as much as 10000."""
+    number = parse_id(value)
+    if number is not None and number not in jira.SEED_RESOLUTION_IDS:
+        _add(refs, "resolution", value)
 
 
 _BY_CLASS: dict[str, Callable[[dict[str, str], References], None]] = {
@@ -181,48 +180,119 @@ def _status_references(status: Status) -> References | None:
     return refs
 
 
-_ADVICE = "create or map them on the target instance before importing the workflow elsewhere"
+_ADVICE = "create or map {} on the target instance before importing the workflow elsewhere"
 
 
-def instance_specific_reference(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
-    for status in ctx.workflow.statuses:
-        refs = _status_references(status)
-        if refs:
-            text = _describe(refs)
-            yield Problem(
-                f"status {status.label!r} restricts permissions (jira.permission.*) to objects that exist only on "
-                f"the Jira instance it was exported from ({text}): {_ADVICE}",
-                status.element,
-                status=status.label,
-                values={"references": text},
-            )
-    catalogue = ctx.catalogue
-    # The catalogue's bot group and role and its resolutions are the admin's declaration of the
-    # target instance: they exist there.
-    known = {
+@dataclass
+class _Gathered:
+    """One kind of reference across a workflow: the values, where they are used (both in first-seen
+    order, dicts as ordered sets) and the first use in the file, which the finding points at."""
+
+    values: dict[str, None]
+    transitions: dict[str, None] = field(default_factory=dict)
+    statuses: dict[str, None] = field(default_factory=dict)
+    element: Any = None  # an lxml element, or a Cloud JSON node
+    line: float = math.inf
+
+
+def _gather(gathered: dict[str, _Gathered], refs: References, place: Status | Transition) -> None:
+    """Merge one status's or transition's references into ``gathered``, noting where they are used."""
+    element = place.element
+    # lxml's line of the start tag (a Cloud JSON node has none: the first seen is taken).
+    line = getattr(element, "sourceline", None)
+    first = math.inf if line is None else line
+    is_status = isinstance(place, Status)
+    for kind, values in refs.items():
+        entry = gathered.get(kind)
+        if entry is None:
+            entry = gathered[kind] = _Gathered(dict(values))
+        else:
+            entry.values.update(values)
+        if first < entry.line:
+            entry.element, entry.line = element, first
+        (entry.statuses if is_status else entry.transitions)[place.label] = None
+
+
+def _where(entry: _Gathered) -> str:
+    parts = []
+    if entry.transitions:
+        names = list(entry.transitions)
+        parts.append(f"transition{'s' if len(names) > 1 else ''} {listed(names, _PLACES)}")
+    if entry.statuses:
+        names = [repr(label) for label in entry.statuses]
+        statuses = f"status{'es' if len(names) > 1 else ''} {listed(names, _PLACES)}"
+        parts.append(f"the permissions (jira.permission.*) of {statuses}")
+    return "used by " + " and by ".join(parts)
+
+
+def _problem(kind: str, entry: _Gathered) -> Problem:
+    shown = _shown(kind, entry.values)
+    text = listed(shown, _LISTED)
+    where = _where(entry)
+    if len(shown) == 1:
+        what = f"{kind} {text} exists only on the Jira instance the workflow was exported from ({where})"
+    else:
+        what = f"{len(shown)} {kind}s exist only on the Jira instance the workflow was exported from ({text}; {where})"
+    return Problem(
+        f"{what}: {_ADVICE.format('it' if len(shown) == 1 else 'them')}",
+        entry.element,
+        subject=f"{kind}s",
+        values={"references": f"{kind}{'s' if len(shown) > 1 else ''} {text}", "kind": f"{kind}s"},
+    )
+
+
+def _known(catalogue: Catalogue) -> dict[str, set[str]]:
+    """The catalogue's bot group and role and its resolutions are the admin's declaration of the
+    target instance: they exist there."""
+    return {
         "group": {(catalogue.bot.group or "").strip()},
         "project role": {(catalogue.bot.role or "").strip()},
         "resolution": {str(v).strip() for v in catalogue.resolutions.values()},
     }
-    for transition in ctx.workflow.transitions:
-        refs = _transition_references(transition)
-        for kind, values in known.items():
-            found = refs.get(kind)
-            if found:
-                for value in values & found.keys():
-                    del found[value]
-                if not found:
-                    del refs[kind]
+
+
+def _drop_known(refs: References, known: dict[str, set[str]]) -> None:
+    for kind, values in known.items():
+        found = refs.get(kind)
+        if found:
+            for value in values & found.keys():
+                del found[value]
+            if not found:
+                del refs[kind]
+
+
+def _occurrences(workflow: Workflow, catalogue: Catalogue) -> Iterator[tuple[References, Status | Transition]]:
+    """The references of each status (its permission metas) and transition that has any."""
+    for status in workflow.statuses:
+        refs = _status_references(status)
         if refs:
-            text = _describe(refs)
-            label = transition.label
-            yield Problem(
-                f"transition {label} refers to objects that exist only on the Jira instance it was "
-                f"exported from ({text}): {_ADVICE}",
-                transition.element,
-                transition=label,
-                values={"references": text},
-            )
+            yield refs, status
+    known = _known(catalogue)
+    for transition in workflow.transitions:
+        refs = _transition_references(transition)
+        if refs:
+            _drop_known(refs, known)
+            if refs:
+                yield refs, transition
+
+
+def instance_specific_reference(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
+    """One problem per kind of reference (custom fields, groups …) over the whole workflow."""
+    gathered: dict[str, _Gathered] = {}
+    for refs, place in _occurrences(ctx.workflow, ctx.catalogue):
+        _gather(gathered, refs, place)
+    for kind, entry in gathered.items():
+        yield _problem(kind, entry)
+
+
+def references(workflow: Workflow, catalogue: Catalogue) -> dict[str, set[str]]:
+    """Every instance-specific reference of the workflow by kind, unbounded: what instance-specific-reference
+    lists, for tests that a patch adds none."""
+    found: dict[str, set[str]] = {}
+    for refs, _ in _occurrences(workflow, catalogue):
+        for kind, values in refs.items():
+            found.setdefault(kind, set()).update(values)
+    return found
 
 
 CHECKS = [
@@ -232,6 +302,6 @@ CHECKS = [
         function=instance_specific_reference,
         summary="Groups, users, project roles and instance-numbered ids (custom fields, screens, events, "
         "resolutions, webhooks) that tie a workflow to one Jira instance.",
-        values=("references",),
+        values=("references", "kind"),
     ),
 ]

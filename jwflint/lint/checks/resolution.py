@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem
-from jwflint.lint.checks.coverage import describe_screen, guess_notes, notes_text, quote_list
+from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem, Unverified
+from jwflint.lint.checks.coverage import describe_screen, field_title, guess_notes, notes_text, quote_list
 from jwflint.model.buckets import BUCKET_TITLES, RESOLVED
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import GLOBAL, INITIAL, Transition, Workflow
 
 # Status names listed in one message before "and N more".
 _LISTED = 3
+_RESOLUTION = field_title(jira.FIELD_RESOLUTION)
 
 
 def resolution_written(transition: Transition) -> str | None:
@@ -288,6 +289,17 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
     if not sources:
         return ()  # no resolution to clear: nothing sets one on the way into those statuses
     names, notes, known = _described(ctx, sources)
+    if not known:
+        # Only screens the catalogue does not describe could have set the resolution: those on the way
+        # into the sources, or into the holder a source is entered from (Resolved -> Closed). The
+        # clearing stays a fix (harmless if there was none to clear; `patch bot` relies on it when its
+        # resolve shows such a screen): the first problem carries it.
+        unsure = [step for step, sure in view.carrying.items() if not sure]
+        screens = _unknown_screens_into(view, sources) or _unknown_screens_into(view, unsure)
+        return tuple(
+            replace(_unverified(transition, target.label, screen, Severity.INFO), fixable=index == 0)
+            for index, screen in enumerate(screens)
+        )
     bucket = ctx.buckets.bucket_of(target)
     kind = f"{BUCKET_TITLES[bucket]}, not resolved" if bucket else "not resolved"
     message = (
@@ -303,11 +315,13 @@ def reopen_clears_resolution(transition: Transition, args: dict[str, Any], ctx: 
             status=target.label,
             transition=transition.label,
             fixable=True,
-            # Only undescribed screens could have set the resolution: cannot verify.
-            severity=None if known else Severity.INFO,
             values={"target": target.label, "sources": names},
         ),
     )
+
+
+def _unknown_screens_into(view: ResolutionView, steps: Iterable[int]) -> dict[int, None]:
+    return dict.fromkeys(screen for step in steps for screen in view.unknown_screens.get(step, ()))
 
 
 def _described(ctx: LintContext, sources: list[int]) -> tuple[str, list[str], bool]:
@@ -369,28 +383,34 @@ def done_without_resolution(transition: Transition, args: dict[str, Any], ctx: L
     ):
         return ()  # a loop, or from statuses that hold a resolution already (Resolved -> Canceled)
     if fact.unknown_screen is not None:
-        message = (
-            f"cannot verify transition {transition.label} into done-type {target.label!r} sets a resolution: "
-            f"describe screen {fact.unknown_screen} in catalogue.screens, or add an Update Issue Field "
-            "post-function that sets Resolution (e.g. Won't Do)"
-        )
-        severity: Severity | None = Severity.INFO
-    else:
-        message = (
-            f"transition {transition.label} leads into done-type {target.label!r} but sets no resolution, so issues "
-            "there count as unresolved for ever: add an Update Issue Field post-function that sets Resolution "
-            "(e.g. Won't Do), or a screen with Resolution"
-        )
-        severity = None
+        # Whether the screen asks for a Resolution is unknown-screen's question.
+        return (_unverified(transition, target.label, fact.unknown_screen, Severity.INFO),)
+    message = (
+        f"transition {transition.label} leads into done-type {target.label!r} but sets no resolution, so issues "
+        "there count as unresolved for ever: add an Update Issue Field post-function that sets Resolution "
+        "(e.g. Won't Do), or a screen with Resolution"
+    )
     return (
         Problem(
             message,
             transition.element,
             status=target.label,
             transition=transition.label,
-            severity=severity,
             values={"target": target.label},
         ),
+    )
+
+
+def _unverified(transition: Transition, status: str, screen: int, severity: Severity | None = None) -> Problem:
+    """Whether ``screen`` (not in the catalogue) asks for a Resolution decides the finding: unknown-screen
+    reports it once per screen, as a warning if any rule asking would have reported one."""
+    return Problem(
+        "",
+        transition.element,
+        status=status,
+        transition=transition.label,
+        severity=severity,
+        unverified=Unverified(screen, (_RESOLUTION,)),
     )
 
 
