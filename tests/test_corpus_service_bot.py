@@ -55,13 +55,14 @@ EXPECTED: dict[str, set[str]] = {
     # Resolved or In Progress status by id or name; global Reopen (→ Open) does not unassign.
     f"{SM}RDA__RDA_Workflow.xml": {"any-to-resolved", "any-to-in-progress", "bot-reopen-unassigns", "reopen-event"},
     # Globals into all five statuses; global Closed (831) has no view and no resolution function;
-    # step actions Close for Cause (751) and Close (791) into Closed set no resolution either;
-    # global Open (the reopen) does not unassign.
+    # step actions Close for Cause (751) and Close (791) into Closed set no resolution either.
+    # No Reopened status: Re-Open (771) leads into In Progress, which plays the Reopened role
+    # (issue 15 §2); the global In Progress (841) starts progress, it is no reopen, so the bot has
+    # no reopen transition to unassign (patch bot adds one).
     f"{SM}HUB_Default_Scrum_Workflow-No_Validators.xml": {
         "resolve-screen-has-assignee",
         "resolve-sets-resolution",
         "bot-resolve-sets-done",
-        "bot-reopen-unassigns",
         "reopen-event",  # fires Generic Event (13): issue 15 §3
         "resolve-event",  # fires Generic Event (13): issue 15 §3
     },
@@ -87,9 +88,10 @@ EXPECTED: dict[str, set[str]] = {
     # A single status, Done: nothing outside Resolved; no In Progress, Reopened or New status.
     f"{SM}LD__Epic_Task_Management_Workflow.xml": {"any-to-in-progress", "any-to-reopened"},
     # In Progress → Completed (11, resolution 6, no screen) → Closed; back to In Progress from both.
-    # No Reopened/New status. Completed → Closed stays inside Resolved, so only 11 is checked.
+    # No Reopened/New status: Reopen Job (31, Closed → In Progress) makes In Progress the
+    # Reopened role (issue 15 §2), and every status has a way there. Completed → Closed stays
+    # inside Resolved, so only 11 is checked.
     f"{SM}OPPK__Production_Task_Workflow.xml": {
-        "any-to-reopened",
         "resolve-screen-has-assignee",
         "resolve-event",
         "reopen-event",

@@ -110,14 +110,45 @@ def test_reopened_role_falls_back_to_new_and_says_so() -> None:
 def test_no_status_in_a_role_is_its_own_message() -> None:
     steps = [(1, "Triage", "10000", action(11, "Work", 2)), (2, "Working", "10002", action(21, "Back", 1))]
     messages = {f.rule: f.message for f in lint(workflow(steps))}
+    # 'Working' is named as the candidate to map (issue 15 §2); 'Triage' plays New (the create target).
     assert messages["any-to-resolved"] == (
-        "no status plays the Resolved role: map one in the catalogue (catalogue.buckets.resolved)"
+        "no status plays the Resolved role: map one in the catalogue (catalogue.buckets.resolved) "
+        "(candidates jwflint did not take: 'Working' matches no name or status id jwflint knows)"
     )
     # The create transition's target plays New (issue 15 §2): Reopened falls back to 'Triage', which
     # 'Working' reaches, so any-to-reopened has nothing to report.
     assert "any-to-reopened" not in messages
     assert "new (the create transition leads into it)" in explain_text(
         Buckets(context(workflow(steps)).workflow, Config().catalogue)
+    )
+
+
+def test_no_role_names_the_candidates_and_why_they_were_not_taken() -> None:
+    """Issue 15 §2: the admin learns which statuses to map, grouped by why jwflint passed them over."""
+    steps = [
+        (1, "Open", "1", action(11, "Work", 2) + action(12, "Wait", 4) + action(13, "Reject", 5)),
+        (2, "Dev - In Progress", "10002", action(21, "Back", 1)),
+        (3, "Engineering WIP", "10003", action(31, "Back", 1)),
+        (4, "Waiting for customer", "10004", action(41, "Back", 1)),
+        (5, "Rejected", "10005", ""),
+        (6, "Approved", "10006", ""),
+    ]
+    messages = {f.rule: f.message for f in lint(workflow(steps))}
+    assert messages["any-to-in-progress"].endswith(
+        "(candidates jwflint did not take: 'Dev - In Progress', 'Engineering WIP' resemble In Progress by name; "
+        "'Waiting for customer' is taken as Waiting; 'Approved' matches no name or status id jwflint knows)"
+    )
+    assert messages["any-to-resolved"].endswith(
+        "(candidates jwflint did not take: 'Rejected' is done-type (never the bot's resolve target); "
+        "'Dev - In Progress', 'Engineering WIP', 'Approved' match no name or status id jwflint knows)"
+    )
+
+
+def test_no_role_without_candidates_names_the_roles_taken() -> None:
+    steps = [(1, "To Do", "10000", action(11, "Done", 2)), (2, "Done", "10001", "")]
+    messages = {f.rule: f.message for f in lint(workflow(steps))}
+    assert messages["any-to-in-progress"].endswith(
+        "(every status plays another role ('To Do' is New, 'Done' is Resolved): add a status for it to the workflow)"
     )
 
 

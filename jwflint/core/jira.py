@@ -166,8 +166,14 @@ PERMISSION_KEYS = (
 # (Browse, Create, Comment, Edit, Transition, Attach) plus Assign and Resolve, to set Assignee and
 # Resolution while resolving.
 BOT_PERMISSIONS = (
-    "BROWSE_PROJECTS", "CREATE_ISSUES", "ADD_COMMENTS", "EDIT_ISSUES", "TRANSITION_ISSUES",
-    "CREATE_ATTACHMENTS", "ASSIGN_ISSUES", "RESOLVE_ISSUES",
+    "BROWSE_PROJECTS",
+    "CREATE_ISSUES",
+    "ADD_COMMENTS",
+    "EDIT_ISSUES",
+    "TRANSITION_ISSUES",
+    "CREATE_ATTACHMENTS",
+    "ASSIGN_ISSUES",
+    "RESOLVE_ISSUES",
 )
 # Legacy short names and display names ("resolve", "Resolve Issue"), matched by prefix in this
 # order as Jira's Permissions.getType does, mapped to the keys above.
@@ -269,6 +275,16 @@ JSU_SCOPE_SAME = "SAME"
 SCRIPTRUNNER_PACKAGE = "com.onresolve."
 ARG_DISABLED = "disabled"
 ARG_CANNED_SCRIPT = "canned-script"
+ARG_CLASS_NAME = "class.name"  # every function's class, as an arg
+
+# App post-functions that send mail, by the short name of their class or of ScriptRunner's canned
+# script: ScriptRunner's Send Custom Email (canned script …postfunctions.SendCustomEmail, in the
+# corpus), JMWE's Email Issue (com.innovalog.jmwe.plugins.functions.EmailIssueFunction), Jira Workflow
+# Toolbox's Send an Email (…workflowToolbox.SendEmailFunction) and JSU's SendCustomEmailFunction.
+MAIL_POST_FUNCTIONS = frozenset(
+    {"SendCustomEmail", "EmailIssueFunction", "SendEmailFunction", "SendCustomEmailFunction"}
+)
+ARG_INVERT_CONDITION = "FIELD_INVERT_CONDITION"  # ScriptRunner's "invert" switch on a condition
 
 # Step metas jira.permission.[subtasks.]{permission}.{type}[.n]; the types whose value names an
 # instance object, and what it is.
@@ -333,8 +349,12 @@ def cloud_rule_equivalents(rule_key: str, parameters: dict[str, str]) -> list[tu
     if rule_key == CLOUD_CHANGE_ASSIGNEE:
         kind = parameters.get("type", "")
         if kind == "to-selected-user":
-            return [(UPDATE_ISSUE_FIELD, {**parameters, ARG_FIELD_NAME: FIELD_ASSIGNEE,
-                                          ARG_FIELD_VALUE: parameters.get("accountId", "")})]
+            return [
+                (
+                    UPDATE_ISSUE_FIELD,
+                    {**parameters, ARG_FIELD_NAME: FIELD_ASSIGNEE, ARG_FIELD_VALUE: parameters.get("accountId", "")},
+                )
+            ]
         if kind in _ASSIGNEE_BY_TYPE:
             class_name, value = _ASSIGNEE_BY_TYPE[kind]
             if value is None:

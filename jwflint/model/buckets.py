@@ -15,7 +15,7 @@ from typing import Any
 
 from jwflint.core import jira
 from jwflint.model.catalogue import Catalogue
-from jwflint.model.workflow import INITIAL, Status, Workflow
+from jwflint.model.workflow import INITIAL, Status, Transition, Workflow
 
 RESOLVED = "resolved"
 IN_PROGRESS = "in_progress"
@@ -24,8 +24,11 @@ NEW = "new"
 WAITING = "waiting"
 BUCKETS = (RESOLVED, IN_PROGRESS, REOPENED, NEW, WAITING)
 
-# Role fallbacks: a workflow with no Reopened status reopens into its "new" statuses.
+# Role fallbacks: a workflow with no Reopened status reopens where its own reopen transitions lead
+# (REOPEN_TARGET, see Buckets.reopen_target), else into its "new" statuses.
 ROLE_FALLBACK = {REOPENED: NEW}
+# Not a bucket: the fallback of the Reopened role that is the status the workflow's reopen transitions enter.
+REOPEN_TARGET = "reopen_target"
 
 BUCKET_TITLES = {
     RESOLVED: "Resolved",
@@ -34,6 +37,14 @@ BUCKET_TITLES = {
     NEW: "New",
     WAITING: "Waiting",
 }
+
+
+def fallback_title(fallback: str) -> str:
+    """How messages name the role a status plays in place of a missing one ("New", or the reopen target)."""
+    if fallback == REOPEN_TARGET:
+        return "the target of its reopen transitions"
+    return BUCKET_TITLES[fallback]
+
 
 # The buckets a status category allows, its default first; a name synonym picks another of them.
 CATEGORY_BUCKETS = {
@@ -102,6 +113,22 @@ DONE_TYPE_NAMES = (
     "withdrawn",
 )
 
+# Name fragments close to a bucket, for naming the statuses an admin might map when no status plays its
+# role ("2 - Engineering WIP", "II° Level - In Progress", "Done reproduce", "Reopened QA").
+CLOSE_NAME_KEYS: dict[str, tuple[str, ...]] = {
+    RESOLVED: ("resolved", "done", "closed", "complete", "fixed", "finish"),
+    IN_PROGRESS: ("progress", "wip", "doing", "inwork", "develop"),
+    REOPENED: ("reopen",),
+    NEW: ("open", "new", "todo", "backlog", "triage"),
+    WAITING: ("wait", "pending", "hold", "await"),
+}
+# Buckets whose statuses an admin may have meant for another one (Jira's category holds both).
+NEIGHBOURS = {IN_PROGRESS: (WAITING,), NEW: (WAITING,)}
+# Why Buckets.unplaced() did not take a status (besides a neighbouring bucket).
+UNPLACED_CLOSE = "close"
+UNPLACED_DONE_TYPE = "done-type"
+UNPLACED_UNKNOWN = "unknown"
+
 # JSM's sd.step.key metas on steps name the service-desk role of a status.
 SD_STEP_KEYS = {
     "sdwfcustomer": WAITING,  # "Waiting for customer" in JSM-derived exports (corpus: AAS Support)
@@ -114,6 +141,27 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def normalise_name(name: str) -> str:
     """Case- and punctuation-insensitive key: "Re-Opened" and "reopened" are the same status."""
     return _NOT_WORD.sub("", name.casefold())
+
+
+_REOPEN_KEY = "reopen"
+
+
+def is_reopen_name(name: str) -> bool:
+    """A transition named Reopen, Re-open, ReOpen Issue, "Reopen and start progress" …"""
+    return normalise_name(name).startswith(_REOPEN_KEY)
+
+
+def fires_event(transition: Transition, event: str) -> bool:
+    """Some Fire Issue Event post-function of the transition fires ``event`` (an event id)."""
+    return any(
+        f.class_name == jira.FIRE_ISSUE_EVENT and f.args.get(jira.ARG_EVENT_TYPE_ID, "").strip() == event
+        for f in transition.post_functions
+    )
+
+
+def is_reopen_transition(transition: Transition) -> bool:
+    """Named Reopen / Re-open …, or firing Issue Reopened (7): the workflow's own way to reopen."""
+    return is_reopen_name(transition.name) or fires_event(transition, jira.EVENT_REOPENED)
 
 
 _PREFIX_KEYS = tuple((normalise_name(prefix), bucket) for prefix, bucket in PREFIXES)
@@ -159,6 +207,7 @@ class Buckets:
         # (e.g. checks.coverage's roles and transitions into them). The workflow and catalogue are
         # fixed for the object's life, so nothing here goes stale.
         self.derived: dict[str, Any] = {}
+        self._reopen_target: tuple[Status | None] | None = None  # worked out on the first ask
         configured = _configured_index(catalogue)
         self._created_into = {t.target for t in workflow.transitions if t.kind == INITIAL and t.target is not None}
         for status in workflow.statuses:
@@ -260,12 +309,56 @@ class Buckets:
         return list(self._by_bucket().get(bucket, ()))
 
     def role(self, bucket: str) -> tuple[list[Status], str | None]:
-        """Statuses that play a bucket's role, and the bucket they came from when it fell back."""
+        """Statuses that play a bucket's role, and where they came from when it fell back: a bucket
+        (ROLE_FALLBACK), or REOPEN_TARGET for the status the workflow's own reopen transitions enter."""
         members = self.members(bucket)
         if members or bucket not in ROLE_FALLBACK:
             return members, None
+        if bucket == REOPENED:
+            target = self.reopen_target()
+            if target is not None:
+                return [target], REOPEN_TARGET
         fallback = ROLE_FALLBACK[bucket]
         return self.members(fallback), fallback
+
+    def reopen_target(self) -> Status | None:
+        """The open status the workflow's own reopen transitions lead into, when it has some.
+
+        A reopen transition is named Reopen / Re-open … or fires Issue Reopened (7). Targets in the
+        Resolved role or done-type are not reopens ("ReOpen" into Resolved). Among several targets,
+        the one a transition firing event 7 enters wins, then the plainest name ("Reopen" before
+        "Reopen and start progress"), then the most reopen transitions, then a New status, then
+        document order.
+        """
+        if self._reopen_target is None:
+            self._reopen_target = (self._find_reopen_target(),)
+        return self._reopen_target[0]
+
+    def _find_reopen_target(self) -> Status | None:
+        ranks: dict[int, tuple[bool, int]] = {}  # per target step: its best reopen transition's rank
+        counts: dict[int, int] = {}
+        for transition in self.workflow.transitions:
+            step = transition.target
+            if transition.kind == INITIAL or step is None:
+                continue
+            key = self._key(transition.name)
+            event = fires_event(transition, jira.EVENT_REOPENED)
+            if not (event or key.startswith(_REOPEN_KEY)):
+                continue
+            if step not in ranks:
+                status = self.workflow.status_of_step(step)
+                if status is None or self.bucket_of(status) == RESOLVED or self.done_type(status):
+                    continue
+            rank = (not event, len(key))
+            ranks[step] = min(ranks.get(step, rank), rank)
+            counts[step] = counts.get(step, 0) + 1
+        if not ranks:
+            return None
+        candidates = [s for s in self.workflow.statuses if s.step_id in ranks]  # document order
+        return min(
+            candidates,
+            key=lambda s: (ranks[s.step_id], -counts[s.step_id], self.bucket_of(s) != NEW),  # type: ignore[index]
+        )
 
     def preferred(self, statuses: list[Status], bucket: str) -> Status:
         """The status a bot transition should enter among those playing a bucket's role.
@@ -292,6 +385,31 @@ class Buckets:
         if best is None:
             raise ValueError("preferred() of no statuses")
         return best
+
+    def unplaced(self, bucket: str) -> list[tuple[str, list[Status]]]:
+        """The statuses an admin might map to ``bucket`` when none plays its role, grouped by why jwflint
+        did not take them: UNPLACED_CLOSE (a name close to the bucket's), a neighbouring bucket's name
+        (Waiting, for In Progress), UNPLACED_DONE_TYPE (for Resolved), UNPLACED_UNKNOWN. Empty when
+        every status plays another role."""
+        close_keys = CLOSE_NAME_KEYS.get(bucket, ())
+        neighbours = NEIGHBOURS.get(bucket, ())
+        groups: dict[str, list[Status]] = {}
+        for status in self.workflow.statuses:
+            if status.step_id is None:
+                continue
+            current = self.bucket_of(status)
+            if current is not None:
+                kind = current if current in neighbours else None
+            elif self.done_type(status):
+                kind = UNPLACED_DONE_TYPE if bucket == RESOLVED else None
+            elif any(k in self._key(n) for n in self._names(status) for k in close_keys):
+                kind = UNPLACED_CLOSE
+            else:
+                kind = UNPLACED_UNKNOWN
+            if kind is not None:
+                groups.setdefault(kind, []).append(status)
+        order = (UNPLACED_CLOSE, *neighbours, UNPLACED_DONE_TYPE, UNPLACED_UNKNOWN)
+        return [(kind, groups[kind]) for kind in order if kind in groups]
 
     def explain(self, status: Status) -> str:
         assignment = self.by_step.get(status.step_id) if status.step_id is not None else None
@@ -325,6 +443,6 @@ def explain_text(buckets: Buckets) -> str:
         names = ", ".join(repr(s.label) for s in members) or "none"
         title = BUCKET_TITLES[bucket]
         if fallback:
-            names += f" (no {title} status: falls back to {BUCKET_TITLES[fallback]})"
+            names += f" (no {title} status: falls back to {fallback_title(fallback)})"
         lines.append(f"  role {title}: {names}")
     return "\n".join(lines) + "\n"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from jwflint.core import jira
 from jwflint.core.errors import JwflintError
 from jwflint.lint.checks.base import LintContext
-from jwflint.lint.checks.bot import evaluate, restricts_to_bot
-from jwflint.lint.checks.coverage import entering, field_value, last_field_update, no_role_message, role_of
+from jwflint.lint.checks.bot import evaluate, reopens_only, restricts_to_bot
+from jwflint.lint.checks.coverage import Role, entering, field_value, last_field_update, no_role_message, role_of
 from jwflint.lint.checks.resolution import how_it_sets_resolution, resolution_written
 from jwflint.model.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen
@@ -183,9 +183,12 @@ def find_status(workflow: Workflow, catalogue: Catalogue, spec: str) -> Status |
     return next((s for s in statuses if s.raw_id.strip() == text or str(s.step_id) == text), None)
 
 
-def bot_candidates(ctx: LintContext, steps: frozenset[int]) -> list[Transition]:
-    """The transitions the bot would take into ``steps``: those restricted to it, else the global ones."""
+def bot_candidates(ctx: LintContext, steps: frozenset[int], role: Role | None = None) -> list[Transition]:
+    """The transitions the bot would take into ``steps``: those restricted to it, else the global ones
+    (of the guessed ``role``'s, only the reopens when the workflow's reopen target plays Reopened)."""
     entries = entering(ctx.workflow, steps)
+    if role is not None:
+        entries = reopens_only(ctx.buckets, role, entries)
     bot = ctx.catalogue.bot
     candidates = []
     if bot.configured:
@@ -229,9 +232,11 @@ class Remedies:
         )
 
 
-def judge(ctx: LintContext, steps: frozenset[int], bucket: str, remedies: Remedies) -> Judgement:
+def judge(
+    ctx: LintContext, steps: frozenset[int], bucket: str, remedies: Remedies, role: Role | None = None
+) -> Judgement:
     rejected = []
-    for transition in bot_candidates(ctx, steps):
+    for transition in bot_candidates(ctx, steps, role):
         reasons = shortcomings(ctx, transition, bucket, remedies)
         if not reasons:
             return Judgement(transition.label, rejected)
@@ -323,6 +328,7 @@ def plan(
     remedies = Remedies.of(catalogue, options, restriction)
     for bucket in options.buckets:
         wanted = options.target(bucket)
+        role: Role | None = None
         if wanted is not None:
             target = find_status(source.workflow, catalogue, wanted)
             if target is None:
@@ -331,11 +337,13 @@ def plan(
         else:
             role = role_of(ctx, bucket)
             if not role.statuses:
-                result.manual.append(manual.missing_status(bucket, None, no_role_message(bucket)))
+                message, note = no_role_message(ctx.buckets, bucket)
+                reason = f"{message} ({note})" if note else message
+                result.manual.append(manual.missing_status(bucket, None, reason))
                 continue
             target, steps = ctx.buckets.preferred(role.statuses, role.fallback or bucket), role.steps
         if only_missing:
-            judgement = judge(ctx, steps, bucket, remedies)
+            judgement = judge(ctx, steps, bucket, remedies, role)
             if judgement.served_by is not None or judgement.rejected:
                 result.served.append(judgement.note(bucket))
             if judgement.served_by is not None:

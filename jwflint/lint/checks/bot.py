@@ -9,11 +9,9 @@ checks here stay silent: any-to-<bucket> reports the absence.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -30,8 +28,18 @@ from jwflint.lint.checks.coverage import (
     screen_problems,
     subject_of,
 )
+from jwflint.lint.checks.scripted import condition_title, decoded, principals
 from jwflint.model import bot_access
-from jwflint.model.buckets import BUCKETS, IN_PROGRESS, REOPENED, RESOLVED
+from jwflint.model.buckets import (
+    BUCKETS,
+    IN_PROGRESS,
+    NEW,
+    REOPEN_TARGET,
+    REOPENED,
+    RESOLVED,
+    Buckets,
+    is_reopen_transition,
+)
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import GLOBAL, ConditionGroup, Function, Transition
 
@@ -72,7 +80,7 @@ def bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
 
 def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     role = role_of(ctx, bucket)
-    entries = entering_role(ctx, role)
+    entries = reopens_only(ctx.buckets, role, entering_role(ctx, role))
     bot = ctx.catalogue.bot
     if bot.configured:
         restricted = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
@@ -81,24 +89,22 @@ def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     return BotTransitions(role, [t for t in entries if t.kind == GLOBAL], False)
 
 
+def reopens_only(buckets: Buckets, role: Role, entries: list[Transition]) -> list[Transition]:
+    """Into a status that plays Reopened only because the workflow reopens into it (In Progress, say),
+    only the reopen transitions are the bot's reopens: the others (Start Progress) serve another role.
+    A New status is where any workflow without a Reopened one reopens: every way in counts, as before."""
+    if role.fallback != REOPEN_TARGET or all(buckets.bucket_of(s) == NEW for s in role.statuses):
+        return entries
+    return [t for t in entries if is_reopen_transition(t)]
+
+
 # --- who may run a transition --------------------------------------------------------------------
-
-
-def _decoded(value: str) -> str:
-    """ScriptRunner args are base64 behind a marker; decode them so a script naming the bot is seen."""
-    text = value.strip()
-    if not text.startswith(jira.SCRIPTRUNNER_BASE64_PREFIX):
-        return value
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4)).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
-        return value
 
 
 def _names_user(function: Function, user: str) -> bool:
     pattern = re.compile(r"(?<![\w.@-])" + re.escape(user) + r"(?![\w.@-])", re.IGNORECASE)
     return any(
-        pattern.search(_decoded(value)) for name, value in function.args.items() if name != "class.name" and value
+        pattern.search(decoded(value)) for name, value in function.args.items() if name != jira.ARG_CLASS_NAME and value
     )
 
 
@@ -198,6 +204,9 @@ class Evaluation:
     ok: bool
     blockers: list[str]
     certain: bool = False  # blocked for sure: a permission scheme says the bot lacks a permission
+    # App conditions (scripts, user/group lists) that name users or groups other than the bot's:
+    # counted as met, but unverifiable.
+    unverified: list[str] = field(default_factory=list)
 
 
 def evaluate(group: ConditionGroup, ctx: LintContext) -> Evaluation:
@@ -214,13 +223,36 @@ def evaluate(group: ConditionGroup, ctx: LintContext) -> Evaluation:
                 why = f"it is negated, so it excludes the bot ({why})"
             meets = not meets
         blocked = meets is False
-        results.append(Evaluation(not blocked, [f"{item.short_name}: {why}"] if blocked else [], known is not None))
+        unverified = _unverified(item, ctx) if meets is None and not _disabled(item) else []
+        results.append(
+            Evaluation(not blocked, [f"{item.short_name}: {why}"] if blocked else [], known is not None, unverified)
+        )
     failing = [r for r in results if not r.ok]
     if group.operator == "OR" and results and len(failing) < len(results):
-        return Evaluation(True, [])
+        passing = [r for r in results if r.ok]
+        if any(not r.unverified for r in passing):
+            return Evaluation(True, [])  # a branch the bot meets, or one nobody can check either way
+        return Evaluation(True, [], unverified=[u for r in passing for u in r.unverified])
     # AND: one certain blocker blocks for sure; OR: every branch must be blocked for sure.
     certain = bool(failing) and (all if group.operator == "OR" else any)(r.certain for r in failing)
-    return Evaluation(not failing, [b for r in failing for b in r.blockers], certain)
+    unverified = [u for r in results for u in r.unverified] if not failing else []
+    return Evaluation(not failing, [b for r in failing for b in r.blockers], certain, unverified)
+
+
+def _unverified(function: Function, ctx: LintContext) -> list[str]:
+    """``ScriptRunner condition UserCondition names user 'ann'`` when an app condition names users or
+    groups and none is the bot's (catalogue.bot): jwflint cannot tell whether the bot meets it."""
+    named = principals(function)
+    bot = ctx.catalogue.bot
+    if not named or named.includes(bot.user, bot.group):
+        return []
+    negated = " (negated)" if function.negate or _inverted(function) else ""
+    return [f"{condition_title(function)}{negated} names {named.describe()}"]
+
+
+def _inverted(function: Function) -> bool:
+    """ScriptRunner's own switch for negating a condition."""
+    return function.args.get(jira.ARG_INVERT_CONDITION, "").strip().lower() == "true"
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -339,6 +371,14 @@ def bot_can_execute(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
             continue
         result = evaluate(transition.conditions, ctx)
         if result.ok:
+            if result.unverified:
+                subject, lead = _subject(ctx, found, transition)
+                yield subject.problem(
+                    f"cannot verify the bot can run {lead.rstrip(',')}: {'; '.join(result.unverified)}; make sure "
+                    "the bot's account is among them, or add an OR branch the bot meets (its group, project role "
+                    "or Hide From User)",
+                    severity=Severity.WARNING,
+                )
             continue
         subject, lead = _subject(ctx, found, transition)
         problem = subject.problem(

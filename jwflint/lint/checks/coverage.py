@@ -16,12 +16,26 @@ from lxml import etree
 from jwflint.core import jira
 from jwflint.core.findings import Severity
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem, Unverified
-from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, REOPENED, RESOLVED, ROLE_FALLBACK, normalise_name
+from jwflint.model.buckets import (
+    BUCKET_TITLES,
+    BUCKETS,
+    REOPENED,
+    RESOLVED,
+    ROLE_FALLBACK,
+    UNPLACED_CLOSE,
+    UNPLACED_DONE_TYPE,
+    UNPLACED_UNKNOWN,
+    Buckets,
+    fallback_title,
+    is_reopen_name,
+)
 from jwflint.model.catalogue import Screen
 from jwflint.model.workflow import FORMAT_CLOUD, GLOBAL, INITIAL, Function, Status, Transition, Workflow
 
 # Long lists of statuses are cut after this many names, so a 2,000-status workflow stays readable.
 MAX_LISTED = 10
+# Candidates for an empty role: a few names per reason are enough to say what to map.
+MAX_CANDIDATES = 5
 
 FIELD_TITLES = {"assignee": "Assignee", "resolution": "Resolution"}
 
@@ -43,7 +57,7 @@ class Role:
         """``Resolved ('Done')``, or ``Reopened (no Reopened status, so New plays its role: 'Open')``."""
         names = quote_list(s.label for s in self.statuses)
         if self.fallback:
-            return f"{self.title} (no {self.title} status, so {BUCKET_TITLES[self.fallback]} plays its role: {names})"
+            return f"{self.title} (no {self.title} status, so {fallback_title(self.fallback)} plays its role: {names})"
         return f"{self.title} ({names})"
 
 
@@ -103,15 +117,52 @@ def entering_role(ctx: LintContext, role: Role) -> list[Transition]:
     return found
 
 
-def no_role_message(bucket: str) -> str:
+def no_role_message(buckets: Buckets, bucket: str) -> tuple[str, str]:
+    """The finding that no status plays a bucket's role, and its note: the statuses jwflint considered
+    and did not take, and why, so the admin knows which one to map."""
     title = BUCKET_TITLES[bucket]
     fallback = ROLE_FALLBACK.get(bucket)
-    if fallback:
-        return (
-            f"no status plays the {title} role, nor the {BUCKET_TITLES[fallback]} role it falls back to: "
-            f"map one in the catalogue (catalogue.buckets.{bucket})"
+    what = f"map one in the catalogue (catalogue.buckets.{bucket})"
+    if bucket == REOPENED and fallback:
+        message = (
+            f"no status plays the {title} role, no reopen transition leads into an open status, and no status "
+            f"plays the {BUCKET_TITLES[fallback]} role it falls back to: {what}"
         )
-    return f"no status plays the {title} role: map one in the catalogue (catalogue.buckets.{bucket})"
+    elif fallback:
+        message = f"no status plays the {title} role, nor the {BUCKET_TITLES[fallback]} role it falls back to: {what}"
+    else:
+        message = f"no status plays the {title} role: {what}"
+    return message, candidates_note(buckets, bucket)
+
+
+def candidates_note(buckets: Buckets, bucket: str) -> str:
+    """``candidates jwflint did not take: 'Dev WIP' resembles In Progress by name; 'Waiting' is taken as
+    Waiting``, or, when every status plays another role, which role each plays."""
+    title = BUCKET_TITLES[bucket]
+    groups = buckets.unplaced(bucket)
+    if groups:
+        parts = []
+        for kind, statuses in groups:
+            one = len(statuses) == 1
+            if kind == UNPLACED_CLOSE:
+                why = f"{'resembles' if one else 'resemble'} {title} by name"
+            elif kind == UNPLACED_DONE_TYPE:
+                why = f"{'is' if one else 'are'} done-type (never the bot's resolve target)"
+            elif kind == UNPLACED_UNKNOWN:
+                why = f"{'matches' if one else 'match'} no name or status id jwflint knows"
+            else:
+                why = f"{'is' if one else 'are'} taken as {BUCKET_TITLES[kind]}"
+            parts.append(f"{quote_list((s.label for s in statuses), MAX_CANDIDATES)} {why}")
+        return "candidates jwflint did not take: " + "; ".join(parts)
+    roles = []
+    for status in buckets.workflow.statuses:
+        current = buckets.bucket_of(status)
+        role = BUCKET_TITLES[current] if current else "done-type" if buckets.done_type(status) else None
+        if role:
+            roles.append(f"{status.label!r} is {role}")
+    if not roles:
+        return ""
+    return f"every status plays another role ({listed(roles, MAX_CANDIDATES)}): add a status for it to the workflow"
 
 
 def quote_list(names: Iterable[str], limit: int = MAX_LISTED) -> str:
@@ -236,7 +287,8 @@ def field_value(function: Function) -> str:
 def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:
     role = role_of(ctx, args["bucket"])
     if not role.statuses:
-        yield Problem(no_role_message(role.bucket), _section(ctx), values={"bucket": role.title})
+        message, note = no_role_message(ctx.buckets, role.bucket)
+        yield Problem(message, _section(ctx), note=note, values={"bucket": role.title})
         return
     seen: set[int] = set(role.steps)  # the role's own statuses, and those with a way in
     for transition in _into(ctx, role):
@@ -312,7 +364,7 @@ def _subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject
     label = target.label if target else "?"
     notes = []
     if role.fallback:
-        notes.append(f"no {role.title} status, so {BUCKET_TITLES[role.fallback]} plays its role")
+        notes.append(f"no {role.title} status, so {fallback_title(role.fallback)} plays its role")
     notes.extend(guess_notes(ctx, [target] if target else []))
     return Subject(f"{transition_text(transition)} into {label!r}", transition.element, label, transition.label, notes)
 
@@ -425,13 +477,9 @@ def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
     steps = frozenset(s.step_id for s in members if s.step_id is not None)
     found = [t for t in ctx.workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
     if bucket == REOPENED:
-        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and _is_reopen_name(t.name)]
+        named = [t for t in ctx.workflow.transitions if t.kind != INITIAL and is_reopen_name(t.name)]
         found.extend(t for t in named if t not in found)
     return found
-
-
-def _is_reopen_name(name: str) -> bool:
-    return normalise_name(name).startswith("reopen")
 
 
 def event_on_entry(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Iterator[Problem]:

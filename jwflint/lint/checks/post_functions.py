@@ -149,13 +149,12 @@ def _no_event(transition: Transition, function: Function) -> Problem:
 _CLASS_NAME = attrgetter("class_name")
 
 
-@lru_cache(maxsize=1024)
 def _sound_event_position(classes: tuple[str, ...], initial: bool) -> int | None:
     """The event function's position if the built-ins are sound (each once, all required, in order); else None.
 
     A pure function of the class names, which come in a handful of shapes per run (Jira writes
-    the same sequence on most transitions): cached, it leaves one tuple and one lookup per
-    transition. A sound sequence has exactly one FireIssueEventFunction, required in both kinds.
+    the same sequence on most transitions): cached through _shape(), it leaves one tuple and one
+    lookup per transition. A sound sequence has exactly one FireIssueEventFunction, required in both kinds.
     """
     weight, required = _INITIAL if initial else _OTHER
     seen: set[str] = set()
@@ -174,16 +173,68 @@ def _sound_event_position(classes: tuple[str, ...], initial: bool) -> int | None
 
 
 def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: LintContext) -> Iterable[Problem]:
-    """Duplicated, missing and out-of-order built-ins, then event functions without a usable event."""
+    """Duplicated, missing and out-of-order built-ins, then event functions without a usable event,
+    then app post-functions that send mail before the comment and the change history exist."""
     if transition.result_element is None:
         return ()  # missing-result reports it: there is nowhere for post-functions to run
     functions = transition.post_functions
     initial = transition.kind == INITIAL
+    classes = tuple(map(_CLASS_NAME, functions))
+    event, early = _shape(classes, initial)
+    mail = [_mail_too_early(transition, functions[i], classes) for i in early if _sends_mail(functions[i])]
     # Fast path for the usual transition: built-ins sound, and its one event function has an id.
-    event = _sound_event_position(tuple(map(_CLASS_NAME, functions)), initial)
     if event is not None and _is_event_id(functions[event].args.get(jira.ARG_EVENT_TYPE_ID)):
-        return ()
-    return _post_function_problems(transition, _INITIAL if initial else _OTHER)
+        return mail
+    return _post_function_problems(transition, _INITIAL if initial else _OTHER) + mail
+
+
+# The built-ins a mail must follow: the comment entered on the transition, and the stored issue.
+_MAIL_AFTER = (jira.CREATE_COMMENT, jira.GENERATE_CHANGE_HISTORY)
+
+
+@lru_cache(maxsize=1024)
+def _shape(classes: tuple[str, ...], initial: bool) -> tuple[int | None, tuple[int, ...]]:
+    """What the class names alone say, in one cached lookup per transition (hashing the tuple is the
+    cost): the event function's position when the built-ins are sound, and the app functions that
+    may send mail too early (none on the create transition, which has no comment or history step)."""
+    return _sound_event_position(classes, initial), () if initial else _early_app_functions(classes)
+
+
+def _early_app_functions(classes: tuple[str, ...]) -> tuple[int, ...]:
+    """Positions of post-functions that may send mail (by class, or ScriptRunner's: by canned script)
+    and run before CreateComment or GenerateChangeHistory."""
+    last = max((i for i, c in enumerate(classes) if c in _MAIL_AFTER), default=-1)
+    return tuple(
+        i
+        for i in range(last)
+        if classes[i].startswith(jira.SCRIPTRUNNER_PACKAGE) or jira.short_class(classes[i]) in jira.MAIL_POST_FUNCTIONS
+    )
+
+
+def _sends_mail(function: Function) -> bool:
+    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
+    return jira.short_class(canned or function.class_name) in jira.MAIL_POST_FUNCTIONS
+
+
+def _mail_too_early(transition: Transition, function: Function, classes: tuple[str, ...]) -> Problem:
+    label = transition.label
+    position = transition.post_functions.index(function)
+    later = [jira.short_class(c) for c in _MAIL_AFTER if c in classes[position + 1 :]]
+    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
+    name = jira.short_class(canned or function.class_name)
+    misses = (
+        "the comment entered on the transition and the fields it changed"
+        if jira.short_class(jira.CREATE_COMMENT) in later
+        else "the fields the transition changed (the issue is not stored yet)"
+    )
+    return Problem(
+        f"transition {label} sends mail ({name}) before Jira's {' and '.join(later)}, so the mail misses "
+        f"{misses}: move {name} after {jira.short_class(jira.GENERATE_CHANGE_HISTORY)}",
+        function.element,
+        transition=label,
+        severity=Severity.WARNING,
+        values={"function": name, "problem": "mail before comment"},
+    )
 
 
 def _post_function_problems(transition: Transition, kind: tuple[dict[str, int], tuple[str, ...]]) -> list[Problem]:
