@@ -1,6 +1,6 @@
 """`python -m jwflint` runs the command line."""
 
-from jwflint.cli import main
+from jwflint.cli import console_main
 
 if __name__ == "__main__":
-    main()
+    console_main()

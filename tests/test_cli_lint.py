@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from jwflint.cli import cli
-from jwflint.cli.main import use_color
+from jwflint.cli.lint import use_color
 from jwflint.core.findings import Finding, Severity
 from jwflint.core.resources import schema_path
 from jwflint.output import Report

@@ -75,7 +75,7 @@ def test_wheel_carries_rules_templates_and_schemas(wheel: Path) -> None:
         assert f"jwflint/{module.name}" in names
     assert not [name for name in names if name.startswith(("tests/", "fixtures/")) or "__pycache__" in name]
     entry_points = next(name for name in names if name.endswith(".dist-info/entry_points.txt"))
-    assert "jwflint = jwflint.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "jwflint = jwflint.cli:console_main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_package_finds_its_bundled_rules(installed: Path, tmp_path: Path) -> None:

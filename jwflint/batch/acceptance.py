@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jwflint.batch import baseline as baseline_module
 from jwflint.core.findings import Finding
 from jwflint.lint import suppressions
 
 if TYPE_CHECKING:
+    from jwflint.batch.baseline import Baseline
     from jwflint.lint.engine import Engine, FileResult
 
 
@@ -33,7 +33,11 @@ class Acceptance:
 
     def __init__(self, baseline: str | None = None, write_baseline: str | None = None) -> None:
         self.write_path = write_baseline
-        self.baseline = baseline_module.load(baseline) if baseline and not write_baseline else None
+        self.baseline: Baseline | None = None
+        if baseline and not write_baseline:
+            from jwflint.batch.baseline import load  # the baseline's reader, only for a run that has one
+
+            self.baseline = load(baseline)
 
     def apply(self, results: list[FileResult], engine_for: Callable[[str], Engine]) -> Accepted:
         """Remove accepted findings from ``results`` in place; say what was accepted and what is stale."""
@@ -44,6 +48,7 @@ class Acceptance:
         baseline = self.baseline
         if self.write_path is not None:
             current = [f for r in linted for f in r.findings]
+            from jwflint.batch import baseline as baseline_module
             from jwflint.core.files import write_atomic
 
             write_atomic(Path(self.write_path), baseline_module.render(current).encode("utf-8"))
@@ -52,7 +57,9 @@ class Acceptance:
         if baseline is None:
             return accepted
         accepted.baseline_path = baseline.path
-        matcher = baseline_module.Matcher(baseline)
+        from jwflint.batch.baseline import Matcher
+
+        matcher = Matcher(baseline)
         for result in linted:
             result.findings, hidden = matcher.split(result.findings)
             accepted.baselined.extend(hidden)

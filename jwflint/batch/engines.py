@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jwflint.config.settings import Config, find_config, load_catalogue_file, load_config, parse_size
+from jwflint.config.settings import Config, find_config, load_config, parse_size
 from jwflint.core.errors import ConfigError
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import check_rule_references
@@ -54,6 +54,8 @@ class EngineCache:
     def _customise(self, config: Config) -> Config:
         options = self.options
         if options.catalogue_path:
+            from jwflint.config.catalogue_file import load_catalogue_file
+
             config = replace(config, catalogue=load_catalogue_file(options.catalogue_path))
         if options.select:
             config = replace(config, select=config.select + options.select)

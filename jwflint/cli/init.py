@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jwflint.cli.main import cli
-
 if TYPE_CHECKING:
     from jwflint.config.starter import Inventory
 
 
-@cli.command()
+@click.command()
 @click.argument("workflows", nargs=-1)
 @click.option("--output", "-o", default=".jwflint.yaml", show_default=True, help="Where to write the config.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")

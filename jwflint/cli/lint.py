@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from jwflint.cli.main import COLOR_CHOICES, cli, use_color
-from jwflint.core import exitcodes
+from jwflint.core import collector, exitcodes
 from jwflint.core.findings import Severity
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 STATS_FORMATS = ("text", "json")
 COLORED_FORMATS = ("text", "concise")  # the reports jwflint.batch.stats.attach can extend
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _format_choices() -> list[str]:
@@ -28,7 +29,7 @@ def _format_choices() -> list[str]:
     return sorted(FORMATTERS)
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
@@ -126,9 +127,10 @@ def lint(
     """Lint workflow exports (files, folders of *.xml, or - for stdin)."""
     if baseline and write_baseline:
         raise click.UsageError("use --baseline or --write-baseline, not both (--write-baseline records every finding)")
-    from jwflint.batch import engines, parallel, session
-    from jwflint.core.files import write_output
-    from jwflint.output import make_report
+    with collector.frozen():  # the lint stack's modules: long-lived, no garbage to look for
+        from jwflint.batch import engines, parallel, session
+        from jwflint.core.files import write_output
+        from jwflint.output import make_report
 
     if statistics and output_format not in (*COLORED_FORMATS, "json"):
         raise click.UsageError("--statistics works with --format text, concise or json")
@@ -201,3 +203,15 @@ def _exit_code(run: LintRun, report: Report, fail_on: str | None) -> int:
         return exitcodes.OK
     threshold = _FAIL_LEVELS[level]
     return exitcodes.FINDINGS if any(f.severity >= threshold for f in report.findings) else exitcodes.OK
+
+
+def use_color(stream: Any, output: str | None, choice: str = "auto") -> bool:
+    """``--color``: NO_COLOR (any value) always wins; then always/never; then FORCE_COLOR (non-empty,
+    as CI logs set it); auto colours a terminal only, never a file written with -o."""
+    if "NO_COLOR" in os.environ or choice == "never":
+        return False
+    if choice == "always" or os.environ.get("FORCE_COLOR"):
+        return True
+    if output is not None:
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())

@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from jwflint.cli.main import cli
-
 JAVA_LONG_MAX = 2**63 - 1
 
 
@@ -40,7 +38,7 @@ def _patch_output_options(function: Any) -> Any:
     return function
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--unsafe-fixes",
@@ -94,7 +92,7 @@ def fix(
     )
 
 
-@cli.group()
+@click.group()
 def patch() -> None:
     """Generate patched workflows."""
 

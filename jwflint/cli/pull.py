@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from jwflint.cli.main import cli
 
-
-@cli.command()
+@click.command()
 @click.option(
     "--out", "out", default="jira", show_default=True, type=click.Path(file_okay=False), help="Folder to write."
 )

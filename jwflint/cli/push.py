@@ -6,11 +6,10 @@ import sys
 
 import click
 
-from jwflint.cli.main import cli
 from jwflint.core import exitcodes
 
 
-@cli.command()
+@click.command()
 @click.argument("update", type=click.Path(dir_okay=False))
 @click.option("--apply", "apply", is_flag=True, help="After a clean validation, apply the update on the site.")
 @click.option("--debug", is_flag=True, hidden=True)

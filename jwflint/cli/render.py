@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import click
 
-from jwflint.cli.main import cli
-
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 
 
-@cli.command()
+@click.command()
 @click.argument("workflow")
 @click.option(
     "--format",
@@ -50,8 +48,11 @@ def render(
     debug: bool,
 ) -> None:
     """Draw a workflow as SVG, PNG, PDF, DOT, Mermaid or an HTML report."""
-    from jwflint.batch.engines import LintOptions
-    from jwflint.render.api import render_file
+    from jwflint.core import collector
+
+    with collector.frozen():  # the lint and render stacks' modules: long-lived, no garbage to look for
+        from jwflint.batch.engines import LintOptions
+        from jwflint.render.api import render_file
 
     options = LintOptions(config_path=config_path, catalogue_path=catalogue_path, profile=profile)
     render_file(

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 
 import click
 
-from jwflint.cli.main import cli
 from jwflint.core import stdout
 
 
-@cli.command("rules")
+@click.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")
@@ -23,7 +22,7 @@ def rules_list(output_format: str, config_path: str | None, packs: Sequence[str]
     stdout.write(listing(ruleset))
 
 
-@cli.command()
+@click.command()
 @click.argument("rule")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--pack", "packs", multiple=True, type=click.Path(dir_okay=False), help="Extra rule pack (repeatable).")

@@ -4,7 +4,6 @@ severities and rule ids are errors rather than silently ignored settings."""
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from collections.abc import Iterable
@@ -12,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jwflint.config.catalogue_file import load_catalogue_file, parse_catalogue
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file, shown
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
@@ -25,9 +23,7 @@ __all__ = [
     "RuleRef",
     "Suppression",
     "find_config",
-    "load_catalogue_file",
     "load_config",
-    "parse_catalogue",
     "parse_config",
     "parse_size",
     "with_catalogue",
@@ -287,6 +283,9 @@ def _catalogue(data: Any, path: str, base: Path) -> Catalogue:
     value = data.get("catalogue")
     if value is None:
         return Catalogue()
+    # The catalogue's reader (and the permission schemes it may name) only for a config that has one.
+    from jwflint.config.catalogue_file import load_catalogue_file, parse_catalogue
+
     if isinstance(value, str):  # catalogue: instance.yaml, relative to the config file
         return load_catalogue_file(str(base / value))
     return parse_catalogue(value, path, base)
@@ -334,6 +333,8 @@ def _suppressions(data: Any, path: str, refs: list[RuleRef]) -> tuple[Suppressio
 
 def _suggest(name: str, choices: Iterable[str]) -> str:
     choices = list(choices)
+    import difflib  # only to suggest a name in an error
+
     close = difflib.get_close_matches(name, choices, n=1)
     return f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(choices)}"
 

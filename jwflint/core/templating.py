@@ -23,6 +23,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from jwflint.core.cache import cache_root
 from jwflint.core.resources import templates_dir
 
 _ESCAPED_SUFFIXES = (".xml.j2", ".html.j2", ".svg.j2")
@@ -57,11 +58,6 @@ def environment() -> jinja2.Environment:
 _COMPILED_FORMAT = "1"
 
 
-def _cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "jwflint"
-
-
 def _compiled(env: jinja2.Environment, sources: Path) -> Path | None:
     """The folder of compiled template modules for these sources, compiled now if missing."""
     stamp = [str(sources), jinja2.__version__, _COMPILED_FORMAT]
@@ -69,7 +65,7 @@ def _compiled(env: jinja2.Environment, sources: Path) -> Path | None:
         for path in sorted(sources.rglob("*.j2")):
             info = path.stat()
             stamp.append(f"{path.relative_to(sources)}:{info.st_size}:{info.st_mtime_ns}")
-        folder = _cache_root() / f"templates-{zlib.crc32(chr(0).join(stamp).encode()):08x}"
+        folder = cache_root() / f"templates-{zlib.crc32(chr(0).join(stamp).encode()):08x}"
         if folder.is_dir():
             return folder
         folder.parent.mkdir(parents=True, exist_ok=True)

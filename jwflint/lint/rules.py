@@ -7,7 +7,7 @@ the field, so a typo never surfaces halfway through a run.
 from __future__ import annotations
 
 import contextlib
-import difflib
+import os
 import re
 import string
 from collections.abc import Iterable
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jwflint.config.settings import Config
+from jwflint.config.yaml_cache import read_yaml_file_cached
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
@@ -104,9 +105,14 @@ def bundled_pack_paths() -> list[Path]:
     return [base / f"{name}.yaml" for name in BUNDLED_PACKS if (base / f"{name}.yaml").is_file()]
 
 
+def _bundled(path: str) -> bool:
+    return os.path.dirname(os.path.abspath(path)) == str(rules_dir())
+
+
 def load_pack(path: Path | str) -> list[Rule]:
     path = str(path)
-    data = read_yaml_file(path)
+    # The bundled packs are read on every run: parsed once, then from the user's cache (no PyYAML).
+    data = read_yaml_file_cached(path) if _bundled(path) else read_yaml_file(path)
     pack = Path(path).stem
     if isinstance(data, dict) and "rules" in data:
         name = data.get("pack", pack)
@@ -294,6 +300,8 @@ def check_rule_references(
 
 def unknown_rule(name: str, where: str, choices: Iterable[str]) -> str:
     """``unknown rule 'x' in ignore (see `jwflint rules`)``, with a suggestion when one is close."""
+    import difflib  # only to suggest a name in an error
+
     close = difflib.get_close_matches(name, sorted(choices), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown rule {name!r}{' ' + where if where else ''} ({hint}see `jwflint rules`)"

@@ -19,7 +19,6 @@ from jwflint.sources.files import DEFAULT_MAX_BYTES, size_text
 if TYPE_CHECKING:
     import zipfile
 
-ZIP_MAGIC = b"PK\x03\x04"
 WORKFLOW_ENTRY = "workflow.xml"
 STATUSES_ENTRY = "statuses.json"
 KNOWN_ENTRIES = (WORKFLOW_ENTRY, STATUSES_ENTRY, "layout.v2.json", "notes.md")
@@ -44,10 +43,6 @@ class BundleStatus:
 class Bundle:
     workflow_xml: bytes
     statuses: list[BundleStatus]
-
-
-def is_bundle(data: bytes) -> bool:
-    return data.startswith(ZIP_MAGIC)
 
 
 def read(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Bundle:

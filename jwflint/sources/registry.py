@@ -6,7 +6,9 @@ Lint, render and patch ask ``read`` for the workflows of a file's bytes, and ``e
 (they hold no workflow: the lint engine reads them with sources.permission_scheme).
 
 Detection is by content, not by name, so stdin and oddly named files work: a zip is a bundle,
-text whose first character is ``{`` or ``[`` is JSON, anything else is XML.
+text whose first character is ``{`` or ``[`` is JSON, anything else is XML. The sniffs are cheap
+looks at the bytes, made here, and a reader's module is imported only when a file of its kind is
+read: linting XML loads neither the Cloud JSON nor the bundle reader.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jwflint.model.workflow import FORMAT_CLOUD, FORMAT_JWB, FORMAT_XML, Workflow
-from jwflint.sources import cloud_json, jwb_bundle, osworkflow_xml, permission_scheme
+from jwflint.sources import osworkflow_xml, permission_scheme
 from jwflint.sources.files import DEFAULT_MAX_BYTES
 from jwflint.sources.json_document import UTF8_BOM, JSONSyntax
 from jwflint.sources.json_document import parse as parse_json
@@ -26,6 +28,7 @@ from jwflint.sources.xml_document import parse as parse_xml
 
 # How much of a folder's .json file is looked at to decide whether it is a workflow document.
 SNIFF_BYTES = 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"  # a .jwb bundle is a zip
 
 
 class SourceError(Exception):
@@ -74,6 +77,10 @@ def _first_char(data: bytes) -> bytes:
     return data[end : end + 1]
 
 
+def _looks_bundle(data: bytes) -> bool:
+    return data.startswith(ZIP_MAGIC)
+
+
 def _looks_json(data: bytes) -> bool:
     return _first_char(data) in (b"{", b"[")
 
@@ -99,6 +106,8 @@ def read_xml(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list
 
 
 def read_cloud_json(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Workflow]:
+    from jwflint.sources import cloud_json
+
     try:
         document = parse_json(path, data)
     except JSONSyntax as error:
@@ -122,6 +131,8 @@ def read_cloud_json(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) 
 
 
 def read_jwb(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Workflow]:
+    from jwflint.sources import jwb_bundle
+
     try:
         bundle = jwb_bundle.read(data, max_bytes)
     except jwb_bundle.BundleError as error:
@@ -153,7 +164,7 @@ def read_permission_schemes(path: str, data: bytes, max_bytes: int = DEFAULT_MAX
 
 
 READERS: tuple[Reader, ...] = (
-    Reader("jwb", FORMAT_JWB, jwb_bundle.is_bundle, read_jwb, (".jwb",)),
+    Reader("jwb", FORMAT_JWB, _looks_bundle, read_jwb, (".jwb",)),
     # Before cloud-json, which takes any JSON: a scheme document is told apart by its grants.
     Reader(
         permission_scheme.KIND,
