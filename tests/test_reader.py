@@ -358,6 +358,10 @@ def test_line_text_is_the_split_line() -> None:
         document = parse("x.xml", data + tail)
         lines = document.data.split(b"\n")
         assert [document._line_text(n) for n in range(1, len(lines) + 3)] == [*lines, None, None]
+        # in any order too (a block's lines are kept between lookups)
+        order = [(n * 7919) % len(lines) + 1 for n in range(len(lines))]
+        fresh = parse("x.xml", data + tail)
+        assert [fresh._line_text(n) for n in order] == [lines[n - 1] for n in order]
 
 
 def test_crlf_lines_and_a_default_namespace() -> None:

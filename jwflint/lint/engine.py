@@ -158,11 +158,12 @@ class Engine:
             return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
         except registry.SourceError as error:
             return self._failure(path, InputFailure(error.rule, error.message, error.line, error.column))
-        findings: list[Finding] = []
-        for workflow in workflows:
-            findings.extend(self.lint_workflow(workflow))
+        if len(workflows) == 1:  # an XML export: lint_workflow's list is sorted and free of duplicates already
+            findings = self.lint_workflow(workflows[0])
+        else:  # a Cloud document may hold several workflows
+            findings = sort_findings([f for workflow in workflows for f in self.lint_workflow(workflow)])
         first = workflows[0] if workflows else None
-        return FileResult(path, sort_findings(findings), workflow=first, workflows=workflows)
+        return FileResult(path, findings, workflow=first, workflows=workflows)
 
     def _lint_scheme_document(self, path: str, data: bytes) -> FileResult:
         try:

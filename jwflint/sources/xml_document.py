@@ -68,6 +68,7 @@ class Document:
     _hides: bool | None = field(default=None, repr=False)
     # Rules report the same element several times (a third of the corpus's findings).
     _positions: dict[etree._Element, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _block_lines: tuple[int, list[bytes]] | None = field(default=None, repr=False)  # see _line_text
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -207,8 +208,8 @@ class Document:
 
         What splitting the file at its newlines would give, without the split (which cost more
         than all the lookups): the block index names the block that holds the newline in front
-        of the line, and splitting that block from its nearer end, only as far as the line,
-        cuts the line out.
+        of the line, and that block split at its newlines holds the line (one split per block,
+        kept for the next lookup).
         """
         data = self.data
         before = line_no - 1  # newlines in front of the line
@@ -226,9 +227,11 @@ class Document:
             wanted = before - counts[block]  # the line follows the block's wanted-th newline
             after = counts[block + 1] - counts[block] - wanted  # newlines in the block after it
             if after:  # the line ends in the block
-                if wanted <= after:
-                    return data[low:high].split(b"\n", wanted + 1)[wanted]
-                return data[low:high].rsplit(b"\n", after + 1)[1]
+                # Findings come in document order, so lookups run through one block after another:
+                # the last block's lines are kept.
+                if self._block_lines is None or self._block_lines[0] != block:
+                    self._block_lines = (block, data[low:high].split(b"\n"))
+                return self._block_lines[1][wanted]
             start = data.rfind(b"\n", low, high) + 1  # it follows the block's last newline
         end = data.find(b"\n", start)
         return data[start:] if end < 0 else data[start:end]
