@@ -1,3 +1,3 @@
 """jwflint: lint, patch and draw exported Jira workflows."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
