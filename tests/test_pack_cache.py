@@ -178,3 +178,28 @@ def test_a_default_lint_with_a_filled_cache_never_imports_pyyaml(tmp_path: Path)
     assert first_exit == "EXIT 1"  # the demo workflow has errors
     assert first_modules.startswith("['yaml'")  # the cache was empty: the packs were parsed
     assert _lint_in_a_fresh_process(workflow, tmp_path / "cache") == (first_exit, "[]")
+
+
+_LINT_AND_LIST_PERMISSION_MODEL = """
+import sys
+from jwflint.cli import main
+try:
+    main(["lint", sys.argv[1]])
+except SystemExit as done:
+    print("EXIT", done.code, sorted(m for m in sys.modules if m.startswith(("jwflint.model.permissions",
+          "jwflint.model.bot_access"))), file=sys.stderr)
+"""
+
+
+def test_a_lint_of_workflows_alone_never_imports_the_permission_model(tmp_path: Path) -> None:
+    # Its ten dataclasses were a noticeable part of a cold start; only permission schemes (a scheme
+    # document, or a catalogue that describes them) need it.
+    workflow = tmp_path / "workflow.xml"
+    workflow.write_bytes(DEMO.read_bytes())
+    process = subprocess.run(
+        [sys.executable, "-c", _LINT_AND_LIST_PERMISSION_MODEL, str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.stderr.strip().splitlines()[-1] == "EXIT 1 []"

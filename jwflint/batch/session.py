@@ -81,13 +81,15 @@ def lint_paths(
 def catalogue_scheme_results(engines: list[Engine]) -> list[FileResult]:
     """The bot-account rules over each catalogue's permission_schemes: once per run and catalogue
     file (not once per workflow), reported at the catalogue's lines as a file of their own."""
+    results: list[FileResult] = []
+    if all(engine.config.catalogue.permissions is None for engine in engines):
+        return results  # no catalogue describes permissions: nothing to check, nothing to import
     from jwflint.lint.checks.base import SCHEMES
     from jwflint.model.permissions import SchemeSet
 
-    results: list[FileResult] = []
     seen: set[str] = set()
     for engine in engines:
-        facts = engine.config.catalogue.permissions
+        facts = engine.config.catalogue.permission_facts
         if not facts.schemes or facts.source in seen or not any(r.check.scope == SCHEMES for r in engine.rules):
             continue
         seen.add(facts.source)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
 from jwflint.config.settings import Config
 from jwflint.core.errors import ConfigError, InputError
@@ -16,10 +17,12 @@ from jwflint.lint.checks.base import SCHEMES, UNVERIFIED, LintContext, Problem, 
 from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
 from jwflint.model import workflow as model_module
-from jwflint.model.permissions import PermissionScheme, SchemeSet
 from jwflint.model.workflow import Workflow
 from jwflint.sources import permission_scheme, registry
 from jwflint.sources.files import read_bytes
+
+if TYPE_CHECKING:
+    from jwflint.model.permissions import PermissionScheme, SchemeSet
 
 
 @dataclass

@@ -9,9 +9,12 @@ assumed, so a finding that relies on them says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jwflint.core import jira
-from jwflint.model.permissions import PermissionFacts
+
+if TYPE_CHECKING:
+    from jwflint.model.permissions import PermissionFacts
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,18 @@ class Catalogue:
     resolutions: dict[str, str] = field(default_factory=dict)  # resolution name -> id
     bot: BotIdentity = field(default_factory=BotIdentity)
     done_resolution: str | None = None  # name of the resolution the bot sets; "Done" by default
-    permissions: PermissionFacts = field(default_factory=PermissionFacts)
+    # None when the catalogue describes no permission schemes, roles or projects (the default):
+    # a lint of workflows alone then never imports the permission model. Read permission_facts.
+    permissions: PermissionFacts | None = None
+
+    @property
+    def permission_facts(self) -> PermissionFacts:
+        """The catalogue's permission facts, empty when it describes none."""
+        if self.permissions is not None:
+            return self.permissions
+        from jwflint.model.permissions import PermissionFacts
+
+        return PermissionFacts()
 
     def screen(self, screen_id: int | None) -> Screen | None:
         return None if screen_id is None else self.screens.get(screen_id)

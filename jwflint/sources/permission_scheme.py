@@ -14,11 +14,13 @@ unknown holder types are kept as they are.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jwflint.model.permissions import Grant, Holder, PermissionScheme, SchemeProblem, SchemeSet
 from jwflint.sources.json_document import UTF8_BOM, JSONSyntax
 from jwflint.sources.json_document import parse as parse_json
+
+if TYPE_CHECKING:
+    from jwflint.model.permissions import Grant, SchemeSet
 
 KIND = "permission-scheme"
 PAGE_KEY = "permissionSchemes"
@@ -72,6 +74,9 @@ def read(path: str, data: bytes) -> SchemeSet:
 
 
 def build(entries: list[Any], path: str, position: Position) -> SchemeSet:
+    # The permission model is imported when a scheme is read, not when lint sniffs a file's kind.
+    from jwflint.model.permissions import PermissionScheme, SchemeProblem, SchemeSet
+
     schemes: list[PermissionScheme] = []
     problems: list[SchemeProblem] = []
     for index, entry in enumerate(entries):
@@ -116,6 +121,8 @@ def _grant(node: Any, position: Position) -> Grant | str:
     if isinstance(expanded, dict):
         label = scalar_text(expanded.get("name"))
     line, column = position(node)
+    from jwflint.model.permissions import Grant, Holder
+
     return Grant(
         permission=permission,
         holder=Holder(

@@ -29,7 +29,6 @@ from jwflint.lint.checks.coverage import (
     subject_of,
 )
 from jwflint.lint.checks.scripted import condition_title, decoded, principals
-from jwflint.model import bot_access
 from jwflint.model.buckets import (
     BUCKETS,
     IN_PROGRESS,
@@ -184,7 +183,9 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
     say (no schemes, no bot identity, not a permission condition). A fact, not a guess."""
     facts = ctx.catalogue.permissions
     bot = ctx.catalogue.bot
-    if function.class_name != jira.PERMISSION_CONDITION or not facts.schemes or not bot.known_for_permissions:
+    if function.class_name != jira.PERMISSION_CONDITION or facts is None or not facts.schemes:
+        return None
+    if not bot.known_for_permissions:
         return None
     raw = next((function.args[a] for a in jira.ARG_PERMISSIONS if function.args.get(a, "").strip()), "")
     if not raw:
@@ -192,6 +193,8 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
     key = normalise_permission(raw)
     used = {p.permission_scheme for p in facts.projects if p.permission_scheme}
     schemes = tuple(s for s in facts.schemes if s.id in used) or facts.schemes
+    from jwflint.model import bot_access  # only with permission schemes in the catalogue
+
     lacking = bot_access.lacking(schemes, key, bot, facts)
     if not lacking:
         return True, f"the bot holds {key}"

@@ -9,12 +9,13 @@ is jwflint.model.bot_access's business; here the verdicts become findings at the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwflint.core import jira
 from jwflint.lint.checks.base import SCHEMES, Arg, Check, Problem, SchemeContext
-from jwflint.model.bot_access import describe_grants, verdicts
-from jwflint.model.permissions import PermissionScheme, SchemeSet
+
+if TYPE_CHECKING:
+    from jwflint.model.permissions import PermissionScheme, SchemeSet
 
 _ADD = "grant it to a group, project role or account the bot has"
 
@@ -30,12 +31,15 @@ def _problem(message: str, scheme: PermissionScheme, permission: str | None, at:
 
 
 def bot_permission(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext) -> Iterator[Problem]:
+    # Imported here: these checks run only on permission schemes, which a lint of workflows lacks.
+    from jwflint.model.bot_access import describe_grants, verdicts
+
     bot = ctx.catalogue.bot
     if not bot.known_for_permissions:
         return  # bot-identity-unknown says what to configure
     for scheme in schemes.schemes:
         for permission in _wanted(args, ctx):
-            found = verdicts(scheme, permission, bot, ctx.catalogue.permissions)
+            found = verdicts(scheme, permission, bot, ctx.catalogue.permission_facts)
             if found.sure or found.conditional:
                 continue
             title = scheme.title()
@@ -54,12 +58,14 @@ def bot_permission(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext)
 
 
 def bot_permission_conditional(schemes: SchemeSet, args: dict[str, Any], ctx: SchemeContext) -> Iterator[Problem]:
+    from jwflint.model.bot_access import describe_grants, verdicts
+
     bot = ctx.catalogue.bot
     if not bot.known_for_permissions:
         return
     for scheme in schemes.schemes:
         for permission in _wanted(args, ctx):
-            found = verdicts(scheme, permission, bot, ctx.catalogue.permissions)
+            found = verdicts(scheme, permission, bot, ctx.catalogue.permission_facts)
             if found.sure or not found.conditional:
                 continue
             first = found.conditional[0][0]
