@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jwflint.batch.engines import LintOptions
 from jwflint.core import stdout
@@ -12,12 +13,14 @@ from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.core.outputs import Output, check_outputs
 from jwflint.model.workflow import workflow_stem
-from jwflint.render import report
 from jwflint.render.dot import to_dot
 from jwflint.render.images import IMAGE_FORMATS, render_image
 from jwflint.render.mermaid import to_mermaid
 from jwflint.render.scene import Scene, build_scene
 from jwflint.render.source import Loaded, load
+
+if TYPE_CHECKING:
+    from jwflint.render import report
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "html")
 BINARY_FORMATS = ("png", "pdf")
@@ -68,6 +71,8 @@ def render_loaded(
 ) -> bytes:
     findings = loaded.findings if with_findings else None
     if output_format == "html":
+        from jwflint.render import report  # the HTML report's code (and difflib) only for HTML
+
         view = report.workflow_view(
             loaded.workflow,
             loaded.buckets,
