@@ -152,22 +152,12 @@ def normalise_name(name: str) -> str:
 _REOPEN_KEY = "reopen"
 
 
-def is_reopen_name(name: str) -> bool:
-    """A transition named Reopen, Re-open, ReOpen Issue, "Reopen and start progress" …"""
-    return normalise_name(name).startswith(_REOPEN_KEY)
-
-
 def fires_event(transition: Transition, event: str) -> bool:
     """Some Fire Issue Event post-function of the transition fires ``event`` (an event id)."""
     return any(
         f.class_name == jira.FIRE_ISSUE_EVENT and f.args.get(jira.ARG_EVENT_TYPE_ID, "").strip() == event
         for f in transition.post_functions
     )
-
-
-def is_reopen_transition(transition: Transition) -> bool:
-    """Named Reopen / Re-open …, or firing Issue Reopened (7): the workflow's own way to reopen."""
-    return is_reopen_name(transition.name) or fires_event(transition, jira.EVENT_REOPENED)
 
 
 _PREFIX_KEYS = tuple((normalise_name(prefix), bucket) for prefix, bucket in PREFIXES)
@@ -291,8 +281,12 @@ class Buckets:
         return known
 
     def reopen_named(self, name: str) -> bool:
-        """is_reopen_name() through this workflow's cache of name keys."""
+        """A transition name such as Reopen, Re-open, ReOpen Issue, "Reopen and start progress" …"""
         return self._key(name).startswith(_REOPEN_KEY)
+
+    def reopens(self, transition: Transition) -> bool:
+        """Named Reopen / Re-open …, or firing Issue Reopened (7): the workflow's own way to reopen."""
+        return self.reopen_named(transition.name) or fires_event(transition, jira.EVENT_REOPENED)
 
     def _by_category(self, status: Status, category: str) -> Assignment:
         allowed = CATEGORY_BUCKETS[category]

@@ -37,7 +37,6 @@ from jwflint.model.buckets import (
     REOPENED,
     RESOLVED,
     Buckets,
-    is_reopen_transition,
 )
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import GLOBAL, ConditionGroup, Function, Transition
@@ -94,7 +93,7 @@ def reopens_only(buckets: Buckets, role: Role, entries: list[Transition]) -> lis
     A New status is where any workflow without a Reopened one reopens: every way in counts, as before."""
     if role.fallback != REOPEN_TARGET or all(buckets.bucket_of(s) == NEW for s in role.statuses):
         return entries
-    return [t for t in entries if is_reopen_transition(t)]
+    return [t for t in entries if buckets.reopens(t)]
 
 
 # --- who may run a transition --------------------------------------------------------------------

@@ -474,7 +474,7 @@ def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
     every transition named Reopen / Re-open, whatever status it leads into."""
     members = ctx.buckets.members(bucket)
     steps = frozenset(s.step_id for s in members if s.step_id is not None)
-    found = [t for t in ctx.workflow.transitions if _leads_into(t, steps) and _enters_from_outside(t, steps)]
+    found = entering(ctx.workflow, steps)
     if bucket == REOPENED:
         already = {id(t) for t in found}
         reopen_named = ctx.buckets.reopen_named
