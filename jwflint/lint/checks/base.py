@@ -82,6 +82,35 @@ class Problem:
     unverified: Unverified | None = None
 
 
+def unverified_problem(
+    element: Any,
+    screen: int,
+    fields: Iterable[str],
+    *,
+    status: str | None = None,
+    transition: str | None = None,
+    severity: Severity | None = None,
+) -> Problem:
+    """A rule cannot tell whether ``screen`` (not in the catalogue) shows ``fields``: no finding of its
+    own; the engine hands the problem to the UNVERIFIED-scoped rule (unknown-screen), which reports
+    each screen once per workflow. ``severity`` is what the asking rule would have reported."""
+    return Problem(
+        "",
+        element,
+        status=status,
+        transition=transition,
+        severity=severity,
+        unverified=Unverified(screen, tuple(fields)),
+    )
+
+
+def first_line(element: Any) -> float:
+    """lxml's line of an element's start tag, to tell which of several comes first in the file; a
+    Cloud JSON node has none (infinity: the first one seen is kept)."""
+    line = getattr(element, "sourceline", None)
+    return float("inf") if line is None else line
+
+
 @dataclass
 class LintContext:
     """Everything a check may look at for one workflow. Derived views are built once, on demand."""

@@ -15,7 +15,7 @@ from lxml import etree
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem, Unverified
+from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem, unverified_problem
 from jwflint.model.buckets import (
     BUCKET_TITLES,
     BUCKETS,
@@ -342,9 +342,7 @@ class Subject:
     def unverified(self, screen: int, *fields: str) -> Problem:
         """The rule cannot tell whether ``screen`` (not in the catalogue) shows ``fields``: unknown-screen
         reports it once per screen (see checks.unverified)."""
-        return Problem(
-            "", self.element, status=self.status, transition=self.transition, unverified=Unverified(screen, fields)
-        )
+        return unverified_problem(self.element, screen, fields, status=self.status, transition=self.transition)
 
 
 def subject_of(ctx: LintContext, transition: Transition, role: Role) -> Subject:

@@ -14,7 +14,7 @@ from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem, Unverified
+from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem, unverified_problem
 from jwflint.lint.checks.conditions import restricts
 from jwflint.lint.checks.coverage import field_title, guess_notes, notes_text
 from jwflint.lint.checks.resolution import resolution_holders
@@ -92,12 +92,12 @@ def dead_end_status(workflow: Any, args: dict[str, Any], ctx: LintContext) -> It
             # The unknown screen may well set a resolution, which would make this a final status:
             # unknown-screen asks for it once per screen.
             for screen in dict.fromkeys(t.screen for t in screens if t.screen is not None):
-                yield Problem(
-                    "",
+                yield unverified_problem(
                     status.element,
+                    screen,
+                    [field_title(jira.FIELD_RESOLUTION)],
                     status=status.label,
                     severity=Severity.INFO,
-                    unverified=Unverified(screen, (field_title(jira.FIELD_RESOLUTION),)),
                 )
             continue
         message = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jwflint.core import jira
-from jwflint.lint.checks.base import WORKFLOW, Check, LintContext, Problem
+from jwflint.lint.checks.base import WORKFLOW, Check, LintContext, Problem, first_line
 from jwflint.lint.checks.coverage import listed
 from jwflint.lint.checks.hygiene import transition_functions
 from jwflint.model.catalogue import Catalogue
@@ -198,9 +198,7 @@ class _Gathered:
 def _gather(gathered: dict[str, _Gathered], refs: References, place: Status | Transition) -> None:
     """Merge one status's or transition's references into ``gathered``, noting where they are used."""
     element = place.element
-    # lxml's line of the start tag (a Cloud JSON node has none: the first seen is taken).
-    line = getattr(element, "sourceline", None)
-    first = math.inf if line is None else line
+    first = first_line(element)
     is_status = isinstance(place, Status)
     for kind, values in refs.items():
         entry = gathered.get(kind)

@@ -17,7 +17,7 @@ from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem, Unverified
+from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem, unverified_problem
 from jwflint.lint.checks.coverage import describe_screen, field_title, guess_notes, notes_text, quote_list
 from jwflint.model.buckets import BUCKET_TITLES, RESOLVED
 from jwflint.model.catalogue import Catalogue
@@ -404,13 +404,8 @@ def done_without_resolution(transition: Transition, args: dict[str, Any], ctx: L
 def _unverified(transition: Transition, status: str, screen: int, severity: Severity | None = None) -> Problem:
     """Whether ``screen`` (not in the catalogue) asks for a Resolution decides the finding: unknown-screen
     reports it once per screen, as a warning if any rule asking would have reported one."""
-    return Problem(
-        "",
-        transition.element,
-        status=status,
-        transition=transition.label,
-        severity=severity,
-        unverified=Unverified(screen, (_RESOLUTION,)),
+    return unverified_problem(
+        transition.element, screen, [_RESOLUTION], status=status, transition=transition.label, severity=severity
     )
 
 

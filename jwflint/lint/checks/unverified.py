@@ -10,13 +10,12 @@ and the rules that asked.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from jwflint.core.findings import Severity
-from jwflint.lint.checks.base import UNVERIFIED, Check, LintContext, Problem
+from jwflint.lint.checks.base import UNVERIFIED, Check, LintContext, Problem, first_line
 from jwflint.lint.checks.coverage import listed
 from jwflint.model.workflow import Transition
 
@@ -72,13 +71,7 @@ def _problem(screen: int, entry: _Asked, transitions: list[Transition]) -> Probl
 
 def _first(transitions: list[Transition]) -> Any:
     """The element of the transition that comes first in the file."""
-    return min((t.element for t in transitions), key=_line)
-
-
-def _line(element: Any) -> float:
-    """lxml's line of the start tag; a Cloud JSON node has none (the first transition is taken)."""
-    line = getattr(element, "sourceline", None)
-    return math.inf if line is None else line
+    return min((t.element for t in transitions), key=first_line)
 
 
 CHECKS = [
