@@ -29,7 +29,8 @@ from dataclasses import dataclass  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from jwflint.config.settings import Config  # noqa: E402
-from jwflint.lint.engine import Engine, gc_paused  # noqa: E402
+from jwflint.core.collector import paused as gc_paused  # noqa: E402
+from jwflint.lint.engine import Engine  # noqa: E402
 from jwflint.sources import xml_document as xmlio  # noqa: E402
 from jwflint.sources.osworkflow_xml import build as build_model  # noqa: E402
 

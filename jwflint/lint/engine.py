@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
 from jwflint.config.settings import Config
+from jwflint.core import collector
 from jwflint.core.errors import ConfigError, InputError
 from jwflint.core.findings import Finding, Severity, sort_findings
 from jwflint.lint.checks.base import SCHEMES, UNVERIFIED, LintContext, Problem, SchemeContext
@@ -145,7 +143,7 @@ class Engine:
         # again (more than half the time on a 50,000-transition workflow). What is built here
         # forms no reference cycle (the graph keeps the statuses, not the workflow), so it is
         # freed by reference counting once the result is dropped.
-        with gc_paused():
+        with collector.paused():
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
@@ -284,26 +282,3 @@ class Engine:
             hint=problem.hint or rule.docs.get("how_to_fix", ""),
             note=problem.note,
         )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Run a block with the cyclic GC off, then hand what it built to the oldest generation.
-
-    Allocations made while the collector is off still count towards its next young collection,
-    which would then run at once and scan everything the block built and still holds (a lint's
-    result): a quarter of an in-process lint of ../shared/corpus. Freezing and unfreezing moves the
-    survivors to the oldest generation in O(1) and resets that count; garbage cycles among them are
-    still found by the next full collection. Skipped when the caller has frozen objects of its own
-    (a forked worker), which unfreezing would release.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()

@@ -27,7 +27,7 @@ ANY = "any"
 class WorkflowGraph:
     def __init__(self, workflow: Workflow) -> None:
         # The statuses, not the workflow: the workflow caches its graph, and a graph that pointed
-        # back would make a reference cycle that only the cyclic GC can free (see jwflint.lint.engine.gc_paused).
+        # back would make a reference cycle that only the cyclic GC can free (see jwflint.core.collector.paused).
         self._steps = workflow.steps_by_id
         self._global: list[Transition] = [t for t in workflow.transitions if t.kind == GLOBAL]
         graph = nx.MultiDiGraph()

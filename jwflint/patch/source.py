@@ -6,8 +6,8 @@ import codecs
 from dataclasses import dataclass
 from functools import cached_property
 
+from jwflint.core.collector import paused as gc_paused
 from jwflint.core.errors import InputError
-from jwflint.lint.engine import gc_paused
 from jwflint.model.workflow import Transition, Workflow
 from jwflint.patch.splice import ByteIndex, Layout, Splicer
 from jwflint.sources import osworkflow_xml

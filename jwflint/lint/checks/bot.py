@@ -182,9 +182,8 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
     say (no schemes, no bot identity, not a permission condition). A fact, not a guess."""
     facts = ctx.catalogue.permissions
     bot = ctx.catalogue.bot
-    if function.class_name != jira.PERMISSION_CONDITION or facts is None or not facts.schemes:
-        return None
-    if not bot.known_for_permissions:
+    schemes_known = facts is not None and facts.schemes
+    if function.class_name != jira.PERMISSION_CONDITION or not schemes_known or not bot.known_for_permissions:
         return None
     raw = next((function.args[a] for a in jira.ARG_PERMISSIONS if function.args.get(a, "").strip()), "")
     if not raw:
