@@ -181,7 +181,7 @@ def standard_post_functions(transition: Transition, args: dict[str, Any], ctx: L
     initial = transition.kind == INITIAL
     classes = tuple(map(_CLASS_NAME, functions))
     event, early = _shape(classes, initial)
-    mail = [_mail_too_early(transition, functions[i], classes) for i in early if _sends_mail(functions[i])]
+    mail = [_mail_too_early(transition, i, classes) for i in early if _sends_mail(functions[i])]
     # Fast path for the usual transition: built-ins sound, and its one event function has an id.
     if event is not None and _is_event_id(functions[event].args.get(jira.ARG_EVENT_TYPE_ID)):
         return mail
@@ -211,17 +211,21 @@ def _early_app_functions(classes: tuple[str, ...]) -> tuple[int, ...]:
     )
 
 
+def _mail_name(function: Function) -> str:
+    """What sends the mail: ScriptRunner's canned script, or the post-function's class."""
+    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
+    return jira.short_class(canned or function.class_name)
+
+
 def _sends_mail(function: Function) -> bool:
-    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
-    return jira.short_class(canned or function.class_name) in jira.MAIL_POST_FUNCTIONS
+    return _mail_name(function) in jira.MAIL_POST_FUNCTIONS
 
 
-def _mail_too_early(transition: Transition, function: Function, classes: tuple[str, ...]) -> Problem:
+def _mail_too_early(transition: Transition, position: int, classes: tuple[str, ...]) -> Problem:
     label = transition.label
-    position = transition.post_functions.index(function)
+    function = transition.post_functions[position]
     later = [jira.short_class(c) for c in _MAIL_AFTER if c in classes[position + 1 :]]
-    canned = function.args.get(jira.ARG_CANNED_SCRIPT, "").strip()
-    name = jira.short_class(canned or function.class_name)
+    name = _mail_name(function)
     misses = (
         "the comment entered on the transition and the fields it changed"
         if jira.short_class(jira.CREATE_COMMENT) in later
