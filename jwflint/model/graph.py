@@ -96,7 +96,10 @@ class WorkflowGraph:
         return [t for t in self._global if t.target in targets]
 
     def initial_targets(self) -> list[int]:
-        return [to for _, to in self.graph.out_edges(START)]
+        # succ, not out_edges: networkx caches an edge view on the graph that points back at it, a
+        # reference cycle that would keep the workflow and its lxml tree alive until the cyclic
+        # collector runs (see jwflint.core.collector.paused).
+        return [to for to, edges in self.graph.succ[START].items() for _ in edges]
 
     def reachable(self) -> set[int]:
         """Step ids reachable from the create transition."""
