@@ -147,12 +147,13 @@ class Engine:
             return self._lint_bytes(path, data)
 
     def _lint_bytes(self, path: str, data: bytes) -> FileResult:
-        if registry.reader_for(data).kind == permission_scheme.KIND:
+        reader = registry.reader_for(data)
+        if reader.kind == permission_scheme.KIND:
             return self._lint_scheme_document(path, data)
         if self.skip_non_workflow and not registry.looks_like_workflow(data):
             return FileResult(path, [], skipped=True)
         try:
-            workflows = registry.read(path, data, self.config.max_file_size)
+            workflows = reader.read(path, data, self.config.max_file_size)  # registry.read, sniffed once
         except registry.NotAWorkflow as error:
             if self.skip_non_workflow:
                 return FileResult(path, [], skipped=True)

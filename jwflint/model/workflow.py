@@ -9,9 +9,9 @@ recorded as a ``ModelProblem`` with the anchor it concerns, and the rules report
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any, Protocol
 
 from jwflint.core import jira
@@ -193,7 +193,7 @@ def workflow_name(path: str) -> str:
 
 def workflow_stem(path: str) -> str:
     """The file name without .xml (or .patched.xml), bytes kept: for naming files beside it."""
-    name = PurePath(path).name
+    name = os.path.basename(path)  # PurePath(path).name for a file's path, without building a path object
     for suffix in (".patched.xml", ".xml"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
