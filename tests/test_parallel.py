@@ -102,7 +102,7 @@ def test_each_folder_keeps_its_own_config(tmp_path: Path) -> None:
 def test_workers_need_nothing_but_paths(tmp_path: Path) -> None:
     """Under the spawn start method nothing is inherited: everything a worker gets or returns pickles."""
     files = [str(p) for p in sorted((FIXTURES / "corpus").glob("*.xml"))]
-    options = LintOptions()
+    options = LintOptions(stats=True)
     serial = session.lint_paths(files, options)
     spawned = parallel.lint_parallel(files, options, EngineCache(options), 2, multiprocessing.get_context("spawn"))
     assert [r.path for r in spawned] == files
@@ -114,7 +114,7 @@ def test_workers_need_nothing_but_paths(tmp_path: Path) -> None:
 def test_detached_result_round_trips_through_pickle() -> None:
     path = str(FIXTURES / "corpus" / "cloud_bugs_workflow.xml")
     result = EngineCache(LintOptions()).engine_for(path).lint_path(path)
-    detached = pickle.loads(pickle.dumps(parallel.DetachedResult.of(result)))
+    detached = pickle.loads(pickle.dumps(parallel.DetachedResult.of(result, with_stats=True)))
     assert detached.summary() == result.summary()
     assert detached.findings == result.findings
     assert detached.summary()["transitions"] == {"initial": 1, "global": 0, "common": 0, "step": 11}

@@ -89,7 +89,7 @@ def independent_count(path: Path) -> dict[str, object]:
 @pytest.mark.parametrize("name", SAMPLES)
 def test_counts_match_an_independent_xpath_count(name: str) -> None:
     path = CORPUS / name
-    run = lint_paths([str(path)], LintOptions())
+    run = lint_paths([str(path)], LintOptions(stats=True))
     (computed,) = stats.collect(run.results)
     document = computed.as_dict()
     del document["path"], document["workflow"]
@@ -100,7 +100,7 @@ def test_counts_match_an_independent_xpath_count(name: str) -> None:
 def test_totals_agree_with_the_corpus_manifest() -> None:
     with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8") as handle:
         manifest = {row["filename"]: row["description"] for row in csv.DictReader(handle, delimiter="\t")}
-    run = lint_paths([str(CORPUS / name) for name in SAMPLES], LintOptions())
+    run = lint_paths([str(CORPUS / name) for name in SAMPLES], LintOptions(stats=True))
     for computed in stats.collect(run.results):
         description = manifest[Path(computed.path).name]
         expected = (
@@ -114,7 +114,7 @@ def test_totals_agree_with_the_corpus_manifest() -> None:
 @NEEDS_CORPUS
 def test_apps_are_told_apart() -> None:
     path = CORPUS / SAMPLES[0]
-    (computed,) = stats.collect(lint_paths([str(path)], LintOptions()).results)
+    (computed,) = stats.collect(lint_paths([str(path)], LintOptions(stats=True)).results)
     assert computed.conditions == {
         "jira": 28, "scriptrunner": 18, "jsu": 15, "jmwe": 0, "insight": 0, "servicedesk": 0, "other": 0
     }
@@ -136,7 +136,7 @@ def test_vendor_prefixes() -> None:
 
 def test_text_tables() -> None:
     files = [str(FIXTURES / "corpus" / name) for name in ("classic_default_workflow.xml", "simplified_global_only.xml")]
-    text = stats.render_text(stats.collect(lint_paths(files, LintOptions()).results))
+    text = stats.render_text(stats.collect(lint_paths(files, LintOptions(stats=True)).results))
     assert text == (
         "Workflow inventory (transitions by kind; screens shown)\n"
         "workflow                  statuses  initial  global  common  step  screens  conditions  validators"
@@ -189,3 +189,12 @@ def test_stats_refuses_formats_it_cannot_extend() -> None:
     result = _jwflint("lint", "--stats", "--format", "html", str(FIXTURES / "corpus"))
     assert result.returncode == 2
     assert "--stats works with --format text or json" in result.stderr
+
+
+def test_stats_are_worked_out_only_when_asked() -> None:
+    """Without --stats a batch's detached results carry no inventory: nothing was counted."""
+    files = [str(p) for p in sorted((FIXTURES / "corpus").glob("*.xml"))[:3]]
+    without = lint_paths(files, LintOptions()).results
+    assert files and all(getattr(r, "stats", "absent") is None for r in without)
+    assert stats.collect(without) == []
+    assert len(stats.collect(lint_paths(files, LintOptions(stats=True)).results)) == len(files)

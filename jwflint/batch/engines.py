@@ -28,6 +28,7 @@ class LintOptions:
     jobs: int = 1  # worker processes (jwflint.batch.parallel); 1 lints in this process
     auto_jobs: bool = False  # -j auto: the batch may stay serial when workers would not pay
     exclude: tuple[str, ...] = ()  # --exclude: globs skipped when walking folders, besides the config's
+    stats: bool = False  # --stats: each result keeps its workflow's inventory (jwflint.batch.stats)
 
     def excluded(self, path: str, config: Config) -> bool:
         return glob_matches(path, self.exclude) or config.excludes(path)

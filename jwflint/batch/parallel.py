@@ -58,9 +58,9 @@ class DetachedResult(FileResult):
     stats: WorkflowStats | None
 
     @classmethod
-    def of(cls, result: FileResult) -> DetachedResult:
-        from jwflint.batch.stats import workflow_stats
-
+    def of(cls, result: FileResult, *, with_stats: bool) -> DetachedResult:
+        """``with_stats`` (lint --stats) keeps the workflow's inventory, which needs the model the
+        detached result drops; without it the inventory is not worked out at all."""
         workflow = result.workflow
         detached = cls(
             path=result.path,
@@ -71,7 +71,11 @@ class DetachedResult(FileResult):
         )
         detached.summary_data = result.summary()
         detached.names_data = result.names()
-        detached.stats = workflow_stats(workflow) if workflow is not None else None
+        detached.stats = None
+        if with_stats and workflow is not None:
+            from jwflint.batch.stats import workflow_stats
+
+            detached.stats = workflow_stats(workflow)
         return detached
 
     def summary(self) -> dict[str, object]:
@@ -102,7 +106,10 @@ def _init_worker(options: LintOptions) -> None:
 def _lint_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, DetachedResult]]:
     cache = _worker_cache
     assert cache is not None, "worker used before _init_worker"
-    return [(index, DetachedResult.of(cache.engine_for(path).lint_path(path))) for index, path in chunk]
+    stats = cache.options.stats
+    return [
+        (index, DetachedResult.of(cache.engine_for(path).lint_path(path), with_stats=stats)) for index, path in chunk
+    ]
 
 
 # --- parent side --------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def lint_paths(
             results = parallel.lint_parallel(files, options, cache, options.jobs)
         else:
             linted = (cache.engine_for(path).lint_path(path) for path in parallel.track(files))
-            results = [r if keep_workflows else parallel.DetachedResult.of(r) for r in linted]
+            results = [r if keep_workflows else parallel.DetachedResult.of(r, with_stats=options.stats) for r in linted]
     engines = cache.engines
     results.extend(catalogue_scheme_results(engines))
     once_per_run(results, engines)

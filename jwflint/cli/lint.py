@@ -153,6 +153,7 @@ def lint(
         baseline=baseline,
         write_baseline=write_baseline,
         exclude=tuple(exclude),
+        stats=show_stats,
     )
     run = session.lint_paths(list(paths), options, report=output, keep_workflows=explain_buckets)
     if run.accepted.written is not None:
