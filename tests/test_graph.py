@@ -12,7 +12,7 @@ from jwflint.model.workflow import GLOBAL, INITIAL, Workflow
 from jwflint.sources.osworkflow_xml import build as build_model
 from jwflint.sources.xml_document import parse
 
-from .conftest import corpus_files
+from .conftest import FIXTURES, corpus_files
 from .test_model import WORKFLOW, model
 
 
@@ -218,3 +218,35 @@ def test_a_global_into_a_status_that_reaches_the_goal_frees_every_trap() -> None
     assert _names(workflow, graph_of(workflow).trapped({3})) == [["Waiting"]]
 
 
+
+
+def _trapped_by_search(graph: WorkflowGraph, steps: list[int], goals: set[int]) -> list[list[int]]:
+    """trapped() worked out the slow, obvious way: a search from every status along outgoing()."""
+    reach: dict[int, set[int]] = {}
+    for start in steps:
+        seen, todo = {start}, [start]
+        while todo:
+            for _, to in graph.outgoing(todo.pop()):
+                if to not in seen:
+                    seen.add(to)
+                    todo.append(to)
+        reach[start] = seen
+    stuck = [step for step in steps if not reach[step] & goals]
+    groups: list[list[int]] = []
+    for step in stuck:
+        if not any(step in group for group in groups):
+            groups.append([other for other in stuck if other in reach[step] and step in reach[other]])
+    return groups
+
+
+@pytest.mark.parametrize("path", [*corpus_files(), *sorted((FIXTURES / "rules" / "no-path-to-resolved").glob("*.xml"))])
+def test_trapped_agrees_with_a_search_from_every_status(path: Path) -> None:
+    document = parse(str(path), path.read_bytes())
+    if document.root.tag != "workflow":
+        pytest.skip("not a workflow")
+    workflow = build_model(document)
+    graph = graph_of(workflow)
+    steps = list(workflow.steps_by_id)
+    goal_sets = [set(), set(steps), *({step} for step in steps[:6]), set(steps[-3:])]
+    for goals in goal_sets:
+        assert graph.trapped(goals) == _trapped_by_search(graph, steps, goals), goals
