@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Accepted:
+    """What a run accepted rather than reported: suppressed and baselined findings, and stale entries."""
+
     suppressed: list[Finding] = field(default_factory=list)  # hidden by config suppressions
     baselined: list[Finding] = field(default_factory=list)  # hidden by the baseline
     config_findings: list[Finding] = field(default_factory=list)  # stale-suppression findings

@@ -15,6 +15,8 @@ from jwflint.sources.files import glob_matches
 
 @dataclass(frozen=True)
 class LintOptions:
+    """The command line of a lint run that is not output: config, catalogue, rule selection, jobs."""
+
     config_path: str | None = None
     catalogue_path: str | None = None
     profile: str | None = None

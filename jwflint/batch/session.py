@@ -27,6 +27,8 @@ _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Se
 
 @dataclass
 class LintRun:
+    """A whole lint run: every file's result, the configurations used, and what was accepted."""
+
     results: list[FileResult]
     configs: list[Config]
     rules: list[Rule] = field(default_factory=list)

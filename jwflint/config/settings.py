@@ -86,6 +86,8 @@ class RuleRef:
 
 @dataclass(frozen=True)
 class Config:
+    """A .jwflint.yaml (or pyproject table) merged with the command line: which rules run, how, and on what."""
+
     path: str | None = None
     packs: tuple[str, ...] = ()
     profile: str | None = None

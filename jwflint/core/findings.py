@@ -87,6 +87,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class MessageParts:
+    """A finding's message split for display: the headline, the ``help:`` line (what to do) and the ``note:`` line."""
+
     headline: str
     help: str
     note: str

@@ -27,6 +27,8 @@ STDOUT = "-"
 
 @dataclass(frozen=True)
 class Output:
+    """A file a command writes, named as the user gave it, checked before anything is written."""
+
     flag: str  # how the user named it: -o, --write-baseline, --manual-steps, ...
     path: str
     # Create missing parent folders, as every jwflint output does (-o reports/today/x.json, as ruff

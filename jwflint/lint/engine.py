@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class FileResult:
+    """What linting one file gave: its findings, and the workflows they were found in."""
+
     path: str
     findings: list[Finding]
     workflow: Workflow | None = None  # the first (or only) workflow of the file

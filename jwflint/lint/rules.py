@@ -37,12 +37,16 @@ BUNDLED_PACKS = ("structure", "service-bot", "bot-account", "jira")
 
 @dataclass(frozen=True)
 class Fix:
+    """A rule's automatic fix: whether `jwflint fix` applies it by default (safe) and what it does."""
+
     safe: bool
     description: str = ""
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: an id, a severity and docs over a check with its arguments and selector."""
+
     id: str
     summary: str
     severity: Severity

@@ -21,6 +21,8 @@ TRANSITION_FILTERS = ("kind", "name", "from", "to", "from_bucket", "to_bucket")
 
 @dataclass(frozen=True)
 class Selector:
+    """A rule's ``given``: a scope and the filters on it."""
+
     scope: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 

@@ -77,6 +77,8 @@ def matches(suppression: Suppression, finding: Finding) -> bool:
 
 @dataclass
 class Outcome:
+    """The findings config suppressions hid, and the suppressions that no longer match anything."""
+
     suppressed: list[Finding] = field(default_factory=list)  # each carries its reason in .suppression
     stale: list[Finding] = field(default_factory=list)  # stale-suppression findings
 

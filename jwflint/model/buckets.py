@@ -172,6 +172,8 @@ _NO_RANK: dict[str, int] = {}
 
 @dataclass(frozen=True)
 class Assignment:
+    """The bucket a status plays, and why jwflint thinks so."""
+
     bucket: str
     reason: str
     guessed: bool  # True unless the catalogue says so

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Screen:
+    """A screen of the Jira instance and the fields it shows."""
+
     id: int
     name: str
     fields: frozenset[str]
@@ -31,6 +33,8 @@ class Screen:
 
 @dataclass(frozen=True)
 class StatusInfo:
+    """What the catalogue says about one Jira status id: its name, the bucket it plays, its category."""
+
     id: str
     name: str | None = None
     bucket: str | None = None
@@ -39,6 +43,8 @@ class StatusInfo:
 
 @dataclass(frozen=True)
 class BotIdentity:
+    """Who the bot is on the instance: its group, project role, user, and what it is granted."""
+
     group: str | None = None
     role: str | None = None  # project role id
     user: str | None = None  # user name, key or Atlassian account id
@@ -126,6 +132,8 @@ def default_screens() -> dict[int, Screen]:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The admin's description of the target instance: statuses, screens, resolutions, the bot and its schemes."""
+
     statuses: dict[str, StatusInfo] = field(default_factory=dict)  # by status id
     bucket_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # bucket -> status ids/names
     screens: dict[int, Screen] = field(default_factory=default_screens)

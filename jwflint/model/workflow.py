@@ -94,6 +94,8 @@ class ConditionGroup:
 
 @dataclass(eq=False, slots=True)
 class Transition:
+    """One transition (an OSWorkflow action): where it is offered, where it leads, and what runs on it."""
+
     id: int | None
     raw_id: str
     name: str
@@ -159,6 +161,8 @@ class ModelProblem:
 
 @dataclass(eq=False)
 class Workflow:
+    """One workflow read from its source: statuses and transitions in document order, and structural breakage."""
+
     document: Document
     name: str
     metas: dict[str, str]

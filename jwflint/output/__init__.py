@@ -32,6 +32,8 @@ FORMATTERS: dict[str, str] = {
 
 @dataclass
 class Report:
+    """What a formatter writes: the run's results and the findings the user sees, with the rules behind them."""
+
     results: list[FileResult]
     findings: list[Finding]  # what the user sees: sorted, suppressions and baseline applied
     rules: list[Rule] = field(default_factory=list)

@@ -144,6 +144,8 @@ CheckFunction = Callable[[Any, dict[str, Any], LintContext], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Check:
+    """A named check of the vocabulary: the function a rule runs, its scope, its arguments and its message values."""
+
     name: str
     scope: str
     function: CheckFunction

@@ -58,6 +58,8 @@ def normalise_permission(text: str) -> str:
 
 @dataclass(frozen=True)
 class BotTransitions:
+    """The transitions the bot would take into a role: those restricted to it, else the global ones."""
+
     role: Role
     transitions: list[Transition]
     restricted: bool  # True when these are the transitions restricted to the bot
@@ -202,6 +204,8 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
 
 @dataclass(frozen=True)
 class Evaluation:
+    """Whether the bot can pass a transition's conditions, and what stands in the way."""
+
     ok: bool
     blockers: list[str]
     certain: bool = False  # blocked for sure: a permission scheme says the bot lacks a permission
