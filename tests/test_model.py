@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jwflint.core import jira
-from jwflint.model.buckets import normalise_name
+from jwflint.model.buckets import Buckets, normalise_name
+from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, STEP, Workflow, parse_id, workflow_name
 from jwflint.sources.osworkflow_xml import build
 from jwflint.sources.xml_document import parse
@@ -337,3 +338,23 @@ def test_condition_group_operator_follows_osworkflow(type_attribute: str, operat
 def test_name_keys_are_the_text_without_non_word_characters(name: str) -> None:
     # The fast paths of normalise_name must give what the one substitution gives.
     assert normalise_name(name) == re.sub(r"[\W_]+", "", name.casefold())
+
+
+_BUCKETS = Buckets(model(WORKFLOW), Catalogue())
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    st.text(alphabet=st.sampled_from(list("rReEoOpPnN ß_-'.2ǅ\u00a0\u0301İŉ")), max_size=10)
+    | st.builds(str.__add__, st.sampled_from(["Re", "re-", "-Re", " R", "R", "ŉ"]), st.text(max_size=8))
+    | st.text(max_size=10)
+)
+@example("-Reopen")
+@example(" Re-open issue")
+@example("(reopen)")
+@example("Reopen")
+@example("Open")
+def test_reopen_names_are_those_whose_key_starts_with_reopen(name: str) -> None:
+    # reopen_named rejects most names by their first character without building their key.
+    assert _BUCKETS.reopen_named(name) == normalise_name(name).startswith("reopen")
+

@@ -284,6 +284,9 @@ class Buckets:
 
     def reopen_named(self, name: str) -> bool:
         """A transition name such as Reopen, Re-open, ReOpen Issue, "Reopen and start progress" …"""
+        folded = name[:1].casefold()
+        if folded.isalnum() and not folded.startswith("r"):
+            return False  # the key starts with this: no need to build it (every transition asks)
         return self._key(name).startswith(_REOPEN_KEY)
 
     def reopens(self, transition: Transition) -> bool:
@@ -352,10 +355,10 @@ class Buckets:
             step = transition.target
             if transition.kind == INITIAL or step is None:
                 continue
-            key = self._key(transition.name)
             event = fires_event(transition, jira.EVENT_REOPENED)
-            if not (event or key.startswith(_REOPEN_KEY)):
+            if not (event or self.reopen_named(transition.name)):
                 continue
+            key = self._key(transition.name)
             if step not in ranks:
                 status = self.workflow.status_of_step(step)
                 if status is None or self.bucket_of(status) == RESOLVED or self.done_type(status):

@@ -44,8 +44,11 @@ def post_functions_element(transition: Transition) -> etree._Element:
     result = transition.result_element
     if result is None:
         return transition.element
-    for child in result.iterchildren("post-functions"):
-        return child
+    # Plain iteration: iterchildren(tag) sets up a tag matcher on every call, which costs more
+    # than the one or two children a result has (this runs once per transition lacking built-ins).
+    for child in result:
+        if child.tag == "post-functions":
+            return child
     return result
 
 
