@@ -113,6 +113,19 @@ def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
         {"parse": parse_all, "model": model_all, "visit": visit_all, "xpath": xpath_all}, repeat
     )
     scale = parse_time / breakdown["parse"]  # the breakdown's timings on the target's scale
+    # Also each file's parse and lint back to back, best per file: both sides then need only a few
+    # milliseconds of quiet, where the whole-corpus passes above need ~10 ms for the parse but
+    # 60-110 ms for the lint, which a noisy VM rarely gives. Printed beside the target, not as it.
+    paired_parse, paired_lint = [float("inf")] * len(blobs), [float("inf")] * len(blobs)
+    for _ in range(3 * repeat):
+        for index, (path, data) in enumerate(blobs):
+            start = time.perf_counter()
+            with contextlib.suppress(etree.XMLSyntaxError):
+                etree.fromstring(data.lstrip(), parser)
+            middle = time.perf_counter()
+            engine.lint_bytes(path, data)
+            paired_parse[index] = min(paired_parse[index], middle - start)
+            paired_lint[index] = min(paired_lint[index], time.perf_counter() - middle)
     best.update({name: breakdown[name] * scale for name in ("model", "visit", "xpath")})
     model_time = best["model"]
     return {
@@ -126,6 +139,8 @@ def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
         "files_per_s": len(blobs) / lint_time,
         "mb_per_s": total_bytes / 1e6 / lint_time,
         "ratio": lint_time / parse_time,
+        "paired_parse_s": sum(paired_parse),
+        "paired_lint_s": sum(paired_lint),
     }
 
 
@@ -323,6 +338,9 @@ def main() -> None:
     print("    floors: parse + a Python visit of every element "
           f"{corpus['visit_s'] * 1000:.1f} ms ({corpus['visit_s'] / parse_s:.2f}x parse); "
           f"parse + class names by XPath {corpus['xpath_s'] * 1000:.1f} ms ({corpus['xpath_s'] / parse_s:.2f}x)")
+    print(f"    file by file (each file's parse then its lint, best per file): parse "
+          f"{corpus['paired_parse_s'] * 1000:.1f} ms, lint {corpus['paired_lint_s'] * 1000:.1f} ms "
+          f"({corpus['paired_lint_s'] / corpus['paired_parse_s']:.2f}x; not the target's measure)")
     targets.append(Target("in-process lint of the corpus / hardened lxml parse", corpus["ratio"], 5))
 
     if not args.no_processes:
