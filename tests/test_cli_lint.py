@@ -406,3 +406,19 @@ def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
     assert run.code in (0, 1) and json.loads(out.read_text())["files"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_findings_hash_and_compare_on_what_they_say_not_on_their_advice() -> None:
+    # Finding is not frozen (its __init__ would cost ~4 µs more a finding), so the hash is asked for
+    # explicitly: sort_findings and baselines rely on equal findings hashing alike, and on hint,
+    # note and suppression (compare=False) changing neither.
+    from dataclasses import replace
+
+    from jwflint.core.findings import sort_findings
+
+    first = Finding("a.xml", 3, 5, "any-to-resolved", Severity.ERROR, "no way in", status="Done", workflow="a")
+    advised = replace(first, hint="add a global transition", note="took 'Done' as Resolved", suppression="baseline")
+    moved = replace(first, line=4)
+    assert first == advised and hash(first) == hash(advised)
+    assert first != moved
+    assert sort_findings([moved, advised, first]) == [advised, moved]
