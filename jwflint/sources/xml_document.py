@@ -69,6 +69,8 @@ class Document:
     # Rules report the same element several times (a third of the corpus's findings).
     _positions: dict[etree._Element, tuple[int, int]] = field(default_factory=dict, repr=False)
     _block_lines: tuple[int, list[bytes]] | None = field(default=None, repr=False)  # see _line_text
+    # "<" + the tag, per tag without a namespace: built once, not once per finding.
+    _openers: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -84,7 +86,12 @@ class Document:
     def _locate(self, element: etree._Element) -> tuple[int, int]:
         tag = element.tag
         if isinstance(tag, str):
-            quick = self._position_on_its_line(element, written_name(element))
+            opener = self._openers.get(tag)
+            if opener is None:
+                opener = b"<" + written_name(element).encode()
+                if not tag.startswith("{"):  # a namespace's prefix may differ from element to element
+                    self._openers[tag] = opener
+            quick = self._position_on_its_line(element, opener)
             if quick is not None:
                 return quick
             offsets = self._start_tag_offsets(element)
@@ -93,7 +100,7 @@ class Document:
                 return self._line_and_column(offset)
         return self._position_from_sourceline(element)
 
-    def _position_on_its_line(self, element: etree._Element, name: str) -> tuple[int, int] | None:
+    def _position_on_its_line(self, element: etree._Element, opener: bytes) -> tuple[int, int] | None:
         """The common case in one line's work: the only ``<tag`` on the line lxml names.
 
         lxml gives the line on which a start tag *ends*. A line that does not begin inside a
@@ -111,7 +118,6 @@ class Document:
         line = self._line_text(line_no)
         if line is None:
             return None
-        opener = b"<" + name.encode()
         size = len(opener)
         hit = line.find(opener)
         if hit < 0 or line[hit + size : hit + size + 1] not in _NAME_ENDS:
