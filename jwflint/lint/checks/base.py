@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -118,13 +119,11 @@ class LintContext:
     workflow: Workflow
     catalogue: Catalogue
     settings: dict[str, Any] = field(default_factory=dict)
-    _buckets: Buckets | None = None
 
-    @property
+    @cached_property
     def buckets(self) -> Buckets:
-        if self._buckets is None:
-            self._buckets = Buckets(self.workflow, self.catalogue)
-        return self._buckets
+        """Built on the first ask, then a plain attribute: the rules ask ~100 times per workflow."""
+        return Buckets(self.workflow, self.catalogue)
 
     @property
     def graph(self) -> WorkflowGraph:
