@@ -152,11 +152,12 @@ class WorkflowGraph:
         # status to ANY (not from the only target, which is not offered its own global).
         # The subgraph of the stuck statuses and ANY, built from their successors: copying networkx's
         # subgraph view into a DiGraph costs ~100 µs even for a handful of statuses.
-        inside = {*stuck, ANY}
+        nodes = [*stuck, ANY]  # a list, so the order does not depend on the string hash seed
+        inside = set(nodes)
         succ = graph.succ
         reach = nx.DiGraph()
-        reach.add_nodes_from(inside)
-        reach.add_edges_from((node, to) for node in inside for to in succ[node] if to in inside)
+        reach.add_nodes_from(nodes)
+        reach.add_edges_from((node, to) for node in nodes for to in succ[node] if to in inside)
         targets = self.global_targets()
         if targets:
             (only,) = targets if len(targets) == 1 else (None,)
