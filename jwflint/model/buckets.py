@@ -154,10 +154,7 @@ _REOPEN_KEY = "reopen"
 
 def fires_event(transition: Transition, event: str) -> bool:
     """Some Fire Issue Event post-function of the transition fires ``event`` (an event id)."""
-    return any(
-        f.class_name == jira.FIRE_ISSUE_EVENT and f.args.get(jira.ARG_EVENT_TYPE_ID, "").strip() == event
-        for f in transition.post_functions
-    )
+    return event in transition.fired_events()
 
 
 _PREFIX_KEYS = tuple((normalise_name(prefix), bucket) for prefix, bucket in PREFIXES)

@@ -125,6 +125,14 @@ class Transition:
     def post_function_classes(self) -> list[str]:
         return [function.class_name for function in self.post_functions]
 
+    def fired_events(self) -> list[str]:
+        """The event ids its Fire Issue Event post-functions fire, stripped, in the order they run."""
+        return [
+            (function.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
+            for function in self.post_functions
+            if function.class_name == jira.FIRE_ISSUE_EVENT
+        ]
+
 
 @dataclass(eq=False, slots=True)
 class Status:

@@ -459,14 +459,6 @@ CHECKS = [
 # --- resolve-event / reopen-event ----------------------------------------------------------------
 
 
-def _fired_events(transition: Transition) -> list[str]:
-    return [
-        (f.args.get(jira.ARG_EVENT_TYPE_ID) or "").strip()
-        for f in transition.post_functions
-        if f.class_name == jira.FIRE_ISSUE_EVENT
-    ]
-
-
 def _event_transitions(ctx: LintContext, bucket: str) -> list[Transition]:
     """Transitions into the bucket's own statuses (no fallback) from outside them; for Reopened also
     every transition named Reopen / Re-open, whatever status it leads into."""
@@ -487,7 +479,7 @@ def event_on_entry(workflow: Any, args: dict[str, Any], ctx: LintContext) -> Ite
     wanted = [str(e) for e in args["events"]]
     names = " or ".join(f"{e} ({jira.EVENT_NAMES.get(e, '?')})" for e in wanted)
     for transition in _event_transitions(ctx, bucket):
-        fired = [e for e in _fired_events(transition) if e]
+        fired = [e for e in transition.fired_events() if e]
         if not fired or any(e in wanted for e in fired):
             continue  # no event at all is standard-post-functions' finding
         event = fired[-1]
