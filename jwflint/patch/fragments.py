@@ -25,7 +25,7 @@ class FunctionSpec:
         if self.class_name == jira.UPDATE_ISSUE_FIELD:
             value = values.get(jira.ARG_FIELD_VALUE, "")
             return f"{jira.short_class(self.class_name)} {values.get(jira.ARG_FIELD_NAME, '')}={value!r}"
-        shown = [f"{k}={v}" for k, v in self.args if k != "class.name"]
+        shown = [f"{k}={v}" for k, v in self.args if k != jira.ARG_CLASS_NAME]
         return " ".join([jira.short_class(self.class_name), *shown])
 
 
@@ -36,7 +36,7 @@ class ConditionSpec:
     kind: str = "condition"
 
     def describe(self) -> str:
-        shown = [f"{k}={v!r}" for k, v in self.args if k != "class.name"]
+        shown = [f"{k}={v!r}" for k, v in self.args if k != jira.ARG_CLASS_NAME]
         return " ".join([jira.short_class(self.class_name), *shown])
 
 
@@ -78,7 +78,7 @@ def update_field(field_name: str, value: str) -> FunctionSpec:
             (jira.ARG_FIELD_NAME, field_name),
             (jira.ARG_FULL_MODULE_KEY, jira.UPDATE_ISSUE_FIELD_MODULE),
             (jira.ARG_FIELD_VALUE, value),
-            ("class.name", jira.UPDATE_ISSUE_FIELD),
+            (jira.ARG_CLASS_NAME, jira.UPDATE_ISSUE_FIELD),
         ),
     )
 
@@ -89,23 +89,25 @@ def builtin_functions(event_type_id: str) -> tuple[FunctionSpec, ...]:
     for class_name in jira.BUILTIN_POST_FUNCTIONS:
         if class_name == jira.FIRE_ISSUE_EVENT:
             functions.append(
-                FunctionSpec(class_name, ((jira.ARG_EVENT_TYPE_ID, event_type_id), ("class.name", class_name)))
+                FunctionSpec(class_name, ((jira.ARG_EVENT_TYPE_ID, event_type_id), (jira.ARG_CLASS_NAME, class_name)))
             )
         else:
-            functions.append(FunctionSpec(class_name, (("class.name", class_name),)))
+            functions.append(FunctionSpec(class_name, ((jira.ARG_CLASS_NAME, class_name),)))
     return tuple(functions)
 
 
 def in_group(group: str) -> ConditionSpec:
-    return ConditionSpec(jira.USER_IN_GROUP, (("class.name", jira.USER_IN_GROUP), (jira.ARG_GROUP, group)))
+    return ConditionSpec(jira.USER_IN_GROUP, ((jira.ARG_CLASS_NAME, jira.USER_IN_GROUP), (jira.ARG_GROUP, group)))
 
 
 def in_project_role(role: str) -> ConditionSpec:
-    return ConditionSpec(jira.IN_PROJECT_ROLE, ((jira.ARG_PROJECT_ROLE, role), ("class.name", jira.IN_PROJECT_ROLE)))
+    return ConditionSpec(
+        jira.IN_PROJECT_ROLE, ((jira.ARG_PROJECT_ROLE, role), (jira.ARG_CLASS_NAME, jira.IN_PROJECT_ROLE))
+    )
 
 
 def hidden_from_users() -> ConditionSpec:
-    return ConditionSpec(jira.REMOTE_ONLY, (("class.name", jira.REMOTE_ONLY),))
+    return ConditionSpec(jira.REMOTE_ONLY, ((jira.ARG_CLASS_NAME, jira.REMOTE_ONLY),))
 
 
 def restriction(group: str | None, role: str | None, hide_from_users: bool) -> GroupSpec | None:

@@ -268,6 +268,7 @@ class _Builder:
         result: list[Function] = []
         append = result.append
         wanted = "validator" if kind == "validator" else "function"
+        class_key = jira.ARG_CLASS_NAME
         for element in container:
             if element.tag != wanted:
                 continue
@@ -275,13 +276,13 @@ class _Builder:
             for arg in element:
                 if arg.tag == "arg":
                     args[arg.get("name", "")] = arg.text or ""
-            append(Function(kind, args.get("class.name", "").strip(), args, element))
+            append(Function(kind, args.get(class_key, "").strip(), args, element))
         return result
 
     def _function(self, element: etree._Element, kind: str) -> Function:
         args = {arg.get("name", ""): arg.text or "" for arg in element if arg.tag == "arg"}
         # Class names carry whitespace and even CDATA in real exports: compare them stripped.
-        class_name = args.get("class.name", "").strip()
+        class_name = args.get(jira.ARG_CLASS_NAME, "").strip()
         negate = (element.get("negate") or "").strip().lower() in ("true", "yes")
         return Function(kind=kind, class_name=class_name, args=args, element=element, negate=negate)
 

@@ -61,7 +61,7 @@ def _custom_field_args(refs: References, args: dict[str, str]) -> None:
     """Custom field ids in a function's args, in arg order; the class name is not a reference."""
     prefix = jira.CUSTOM_FIELD_PREFIX
     for key, value in args.items():
-        if "_" in value and prefix in value and key != "class.name":  # "_": see _transition_references
+        if "_" in value and prefix in value and key != jira.ARG_CLASS_NAME:  # "_": see _transition_references
             _custom_fields(refs, value)
 
 
