@@ -216,7 +216,7 @@ class Engine:
             return configured
         if problem.certain:
             return Severity.ERROR
-        return min(rule.severity, problem.severity or rule.severity)
+        return rule.severity_for(problem)
 
     def _failure(self, path: str, failure: InputFailure) -> FileResult:
         rule = self.input_rule(failure.kind)

@@ -66,6 +66,10 @@ class Rule:
     def fixable(self) -> bool:
         return self.fix is not None
 
+    def severity_for(self, problem: Problem) -> Severity:
+        """The rule's severity for one problem, before a config override: a problem may lower it."""
+        return min(self.severity, problem.severity or self.severity)
+
     def message_for(self, problem: Problem) -> str:
         """The rule's message template filled with the problem's values (or the check's own message),
         then the problem's note in parentheses."""

@@ -44,7 +44,7 @@ def unknown_screen(asked: list[tuple[Any, Problem]], args: dict[str, Any], ctx: 
         entry.fields.update(dict.fromkeys(question.fields))
         entry.rules[rule.id] = None
         entry.askers.append(problem)
-        entry.warning |= min(rule.severity, problem.severity or rule.severity) >= Severity.WARNING
+        entry.warning |= rule.severity_for(problem) >= Severity.WARNING
     showing: dict[int, list[Transition]] = {}
     for transition in ctx.workflow.transitions:
         if transition.screen in screens:
