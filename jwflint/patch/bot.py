@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from jwflint.core import jira
 from jwflint.core.errors import JwflintError
 from jwflint.lint.checks.base import LintContext
-from jwflint.lint.checks.bot import evaluate, reopens_only, restricts_to_bot
+from jwflint.lint.checks.bot import bots_among, evaluate, reopens_only, restricts_to_bot
 from jwflint.lint.checks.coverage import Role, entering, field_value, last_field_update, no_role_message, role_of
 from jwflint.lint.checks.resolution import how_it_sets_resolution, resolution_written
 from jwflint.model.buckets import BUCKET_TITLES, IN_PROGRESS, REOPENED, RESOLVED, normalise_name
 from jwflint.model.catalogue import BotIdentity, Catalogue, Screen
-from jwflint.model.workflow import GLOBAL, Status, Transition, Workflow
+from jwflint.model.workflow import Status, Transition, Workflow
 from jwflint.patch import fragments, manual
 from jwflint.patch.fragments import ActionSpec, FunctionSpec
 from jwflint.patch.manual import ManualStep
@@ -189,11 +189,7 @@ def bot_candidates(ctx: LintContext, steps: frozenset[int], role: Role | None = 
     entries = entering(ctx.workflow, steps)
     if role is not None:
         entries = reopens_only(ctx.buckets, role, entries)
-    bot = ctx.catalogue.bot
-    candidates = []
-    if bot.configured:
-        candidates = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
-    return candidates or [t for t in entries if t.kind == GLOBAL]
+    return bots_among(entries, ctx.catalogue.bot)[0]
 
 
 @dataclass(frozen=True)

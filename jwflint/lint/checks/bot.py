@@ -81,12 +81,17 @@ def bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
 def _bot_transitions(ctx: LintContext, bucket: str) -> BotTransitions:
     role = role_of(ctx, bucket)
     entries = reopens_only(ctx.buckets, role, entering_role(ctx, role))
-    bot = ctx.catalogue.bot
+    return BotTransitions(role, *bots_among(entries, ctx.catalogue.bot))
+
+
+def bots_among(entries: list[Transition], bot: BotIdentity) -> tuple[list[Transition], bool]:
+    """Of the transitions into a role, the ones the bot takes: those restricted to it, if any (True),
+    else the global ones (False). The lint and `patch bot` judge the same transitions."""
     if bot.configured:
         restricted = [t for t in entries if t.conditions is not None and restricts_to_bot(t.conditions, bot)]
         if restricted:
-            return BotTransitions(role, restricted, True)
-    return BotTransitions(role, [t for t in entries if t.kind == GLOBAL], False)
+            return restricted, True
+    return [t for t in entries if t.kind == GLOBAL], False
 
 
 def reopens_only(buckets: Buckets, role: Role, entries: list[Transition]) -> list[Transition]:
