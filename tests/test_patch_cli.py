@@ -171,6 +171,27 @@ def test_output_file_and_stdin(classic: Path, tmp_path: Path) -> None:
     assert not (Path.cwd() / "-").exists()
 
 
+def test_a_file_with_old_mac_line_ends_is_patched_and_linted_as_its_lf_twin(tmp_path: Path) -> None:
+    # Lone CRs are line ends: findings name the lines an editor shows, and the patch writes CRs.
+    lf = tmp_path / "lf.xml"
+    lf.write_bytes(CLASSIC.read_bytes().replace(b"\r\n", b"\n"))
+    cr = tmp_path / "cr.xml"
+    cr.write_bytes(lf.read_bytes().replace(b"\n", b"\r"))
+    for source in (lf, cr):
+        out = source.with_suffix(".patched.xml")
+        assert invoke("patch", "bot", str(source), "--unrestricted", "-o", str(out)).exit_code == 0
+    patched = cr.with_suffix(".patched.xml").read_bytes()
+    assert b"\n" not in patched
+    assert patched.replace(b"\r", b"\n") == lf.with_suffix(".patched.xml").read_bytes()
+    reports = []
+    for source in (lf, cr):
+        result = invoke("lint", "--format", "json", "--fail-on", "never", str(source))
+        findings = json.loads(result.stdout)["findings"]
+        reports.append([(f["line"], f["column"], f["rule"]) for f in findings])
+    assert reports[0] == reports[1]
+    assert reports[1] and all(line > 1 for line, _, _ in reports[1])
+
+
 def test_markup_in_values_is_escaped_as_jira_does(classic: Path, tmp_path: Path) -> None:
     group = 'R&D <ops> "tier 2" \u00e9\u4e2d'
     out = tmp_path / "o.xml"

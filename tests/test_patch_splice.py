@@ -66,6 +66,19 @@ def test_layout_reads_newline_and_indent_unit() -> None:
     assert _splicer(compact)[0].layout.compact
 
 
+def test_layout_reads_lone_cr_line_ends() -> None:
+    # Old Mac line ends: new lines are written with CR, indented like their siblings.
+    data = b"<workflow>\r  <global-actions>\r    <action id='1'/>\r  </global-actions>\r</workflow>\r"
+    splicer, root = _splicer(data)
+    assert (splicer.layout.newline, splicer.layout.unit, splicer.layout.compact) == (b"\r", b"  ", False)
+    edit = splicer.append_child(root.find("global-actions"), "<action id='2'>\n  <x/>\n</action>")
+    assert apply(data, [edit]) == (
+        b"<workflow>\r  <global-actions>\r    <action id='1'/>\r    <action id='2'>\r      <x/>\r    </action>\r"
+        b"  </global-actions>\r</workflow>\r"
+    )
+    assert line_indent(data, data.index(b"<action")) == b"    "
+
+
 def test_fragment_reindents_to_the_file_style() -> None:
     layout = Layout(newline=b"\r\n", unit=b"\t", compact=False, encoding="UTF-8")
     text = "<a>\n  <b>\n    <c/>\n  </b>\n</a>\n"

@@ -373,6 +373,58 @@ def test_crlf_lines_and_a_default_namespace() -> None:
     assert [document.position(step) for step in steps] == [(3, 5), (4, 10)]
 
 
+def _with_line_ends(lf_data: bytes, ends: list[bytes]) -> bytes:
+    """``lf_data`` with its n-th LF written as ``ends[n % len(ends)]``."""
+    lines = lf_data.split(b"\n")
+    return b"".join(line + ends[i % len(ends)] for i, line in enumerate(lines[:-1])) + lines[-1]
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [[b"\r"], [b"\r", b"\n"], [b"\r\n", b"\r"], [b"\r", b"\r\n", b"\n"]],
+    ids=["lone CR", "CR and LF", "CRLF and CR", "all three"],
+)
+def test_lone_cr_line_ends_count_as_lines(ends: list[bytes]) -> None:
+    # Old Mac line ends: XML reads a lone CR as a line end, libxml2 counts lines at LFs only.
+    # Every element must get the line and column it has with plain LFs, not line 1.
+    path = corpus_files()[0]
+    lf_data = path.read_bytes().replace(b"\r\n", b"\n")
+    data = _with_line_ends(lf_data, ends)
+    assert data.count(b"\r") > data.count(b"\r\n")  # it does hold lone CRs
+    # Each CRLF, CR and LF is one line end (a CR then an empty line's LF make a CRLF).
+    expected = parse("lf.xml", data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    document = parse("cr.xml", data)
+    assert document.data is data  # the file's own bytes, which a patch splices into
+    assert len(document.lined) == len(data)
+    positions = [document.position(e) for e in document.root.iter()]
+    assert positions == [expected.position(e) for e in expected.root.iter()]
+    assert max(line for line, _ in positions) > 100
+    # The parsed document is the same: XML normalises every line end to LF.
+    assert etree.tostring(document.root) == etree.tostring(expected.root)
+
+
+def test_lone_cr_positions_of_a_syntax_error() -> None:
+    reported = []
+    for end in (b"\n", b"\r"):
+        with pytest.raises(XMLSyntax) as caught:
+            parse("x.xml", end.join([b"<workflow>", b"  <steps>", b"    <step id='1'>", b"  </steps>", b"</workflow>"]))
+        reported.append((caught.value.line, caught.value.column, caught.value.message))
+    assert reported[0] == reported[1]
+    assert reported[1][:2] == (4, 11)
+    assert "step line 3" in reported[1][2]
+
+
+def test_line_feeds_leave_files_without_lone_crs_and_other_encodings_alone() -> None:
+    for data in (b"<w>\n<a/>\n</w>", b"<w>\r\n<a/>\r\n</w>", b"<w/>"):
+        assert xmlio.with_line_feeds(data) is data
+    assert xmlio.with_line_feeds(b"\xef\xbb\xbf <w>\r<a/>\r</w>") == b"\xef\xbb\xbf <w>\n<a/>\n</w>"
+    # In UTF-16 a 0x0D byte may be half of another character: such files are left to lxml.
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?>\r<w>\r<a n="\u0d0d"/></w>'.encode("utf-16")
+    assert xmlio.with_line_feeds(utf16) is utf16
+    document = parse("x.xml", utf16)
+    assert document.root[0].get("n") == "\u0d0d"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -139,9 +139,13 @@ class Layout:
     @classmethod
     def of(cls, data: bytes, root: etree._Element, index: ByteIndex, encoding: str) -> Layout:
         crlf = data.count(b"\r\n")
-        newline = b"\r\n" if crlf and crlf * 2 >= data.count(b"\n") else b"\n"
+        lone_crs = data.count(b"\r") - crlf  # old Mac line ends
+        if lone_crs > data.count(b"\n"):
+            newline = b"\r"
+        else:
+            newline = b"\r\n" if crlf and crlf * 2 >= data.count(b"\n") else b"\n"
         root_span = index.span(root)
-        compact = data.find(b"\n", root_span.start, root_span.end) < 0
+        compact = not _has_line_end(data, root_span.start, root_span.end)
         unit = b"  "
         root_indent = line_indent(data, root_span.start) or b""
         for child in root:
@@ -170,9 +174,14 @@ class Layout:
         return self.newline.join(out)
 
 
+def _has_line_end(data: bytes, start: int, end: int) -> bool:
+    return data.find(b"\n", start, end) >= 0 or data.find(b"\r", start, end) >= 0
+
+
 def line_indent(data: bytes, offset: int) -> bytes | None:
     """The whitespace before ``offset`` on its line, or None when other text precedes it."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
+    # A line starts after a LF, or after a lone CR (old Mac line ends; in CRLF the LF comes later).
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     prefix = data[line_start:offset]
     return prefix if prefix.strip(b" \t") == b"" else None
 
@@ -249,7 +258,7 @@ class Splicer:
         parent_indent = self._indent_of(parent) or b""
         inner = self.data[span.start_end : span.end_start]
         closing_indent = line_indent(self.data, span.end_start)
-        if inner.strip() == b"" and b"\n" in inner and closing_indent is not None:
+        if inner.strip() == b"" and _has_line_end(inner, 0, len(inner)) and closing_indent is not None:
             line_start = span.end_start - len(closing_indent)
             return Edit(line_start, line_start, indent + body + layout.newline, owner)
         return Edit(

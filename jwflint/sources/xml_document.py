@@ -71,6 +71,14 @@ class Document:
     _block_lines: tuple[int, list[bytes]] | None = field(default=None, repr=False)  # see _line_text
     # "<" + the tag, per tag without a namespace: built once, not once per finding.
     _openers: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # The bytes lines are counted in: ``data`` with every lone CR (an old Mac line end) read as a
+    # LF, as XML (1.0, section 2.11) and editors read it. Byte for byte as long as ``data``, so an
+    # offset means the same in both; ``data`` itself when the file has no lone CR (the usual case).
+    lined: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.lined:
+            self.lined = self.data
 
     def line_of(self, element: etree._Element) -> int:
         line, _ = self.position(element)
@@ -135,7 +143,7 @@ class Document:
     def _hides_tags(self) -> bool:
         """A comment, CDATA section or processing instruction after the prolog could hide a ``<tag``."""
         if self._hides is None:
-            data = self.data
+            data = self.lined
             root = _ROOT_START.search(data)
             if root is not None and all(_next_opener(data, mark, root.start() + 1) < 0 for mark in (b"!", b"?")):
                 # Every masked span starts with "<!" or "<?": none can start after the root's "<".
@@ -157,7 +165,7 @@ class Document:
         if tag not in self._start_tags:
             elements = list(self.root.iter(tag))
             pattern = re.compile(b"<" + re.escape(written_name(element).encode()) + rb"(?=[\s/>])")
-            hits = [match.start() for match in pattern.finditer(self.data)]
+            hits = [match.start() for match in pattern.finditer(self.lined)]
             if self._masked_spans()[0]:
                 hits = [hit for hit in hits if not self._is_masked(hit)]
             # A mismatch (a UTF-16 file, mixed namespace prefixes) falls back to lxml's lines.
@@ -171,7 +179,7 @@ class Document:
         ``<!`` or ``<?`` to the next instead of trying the pattern at every ``<``.
         """
         if self._masked is None:
-            data = self.data
+            data = self.lined
             starts: list[int] = []
             ends: list[int] = []
             position = 0
@@ -203,11 +211,11 @@ class Document:
         return index >= 0 and offset < ends[index]
 
     def _line_and_column(self, offset: int) -> tuple[int, int]:
-        line_start = self.data.rfind(b"\n", 0, offset) + 1
+        line_start = self.lined.rfind(b"\n", 0, offset) + 1
         block = line_start // _BLOCK
         self._count_newlines(blocks=block + 1)
-        line = self._newlines[block] + self.data.count(b"\n", block * _BLOCK, line_start)
-        return (line + 1, _char_column(self.data[line_start:offset], offset - line_start))
+        line = self._newlines[block] + self.lined.count(b"\n", block * _BLOCK, line_start)
+        return (line + 1, _char_column(self.lined[line_start:offset], offset - line_start))
 
     def _line_text(self, line_no: int) -> bytes | None:
         """The bytes of a 1-based line, without its newline; None past the end of the file.
@@ -217,7 +225,7 @@ class Document:
         of the line, and that block split at its newlines holds the line (one split per block,
         kept for the next lookup).
         """
-        data = self.data
+        data = self.lined
         before = line_no - 1  # newlines in front of the line
         if before <= 0:
             start = 0
@@ -244,7 +252,7 @@ class Document:
 
     def _count_newlines(self, *, blocks: int = 0, newlines: int = 0) -> list[int]:
         """Extend the block index to ``blocks`` blocks and ``newlines`` newlines, or the whole file."""
-        counts, data, size = self._newlines, self.data, _BLOCK
+        counts, data, size = self._newlines, self.lined, _BLOCK
         start, total, stop = (len(counts) - 1) * size, counts[-1], len(data)
         while start < stop and (len(counts) <= blocks or total < newlines):
             chunk = data[start : start + size]
@@ -293,7 +301,7 @@ class Document:
 
     def _text_lines(self) -> list[bytes]:
         if self._lines is None:
-            self._lines = self.data.split(b"\n")
+            self._lines = self.lined.split(b"\n")
         return self._lines
 
 
@@ -349,8 +357,27 @@ def _char_column(line: bytes, byte_offset: int) -> int:
     return len(before.decode("utf-8", errors="replace")) + 1
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def with_line_feeds(data: bytes) -> bytes:
+    """``data`` with each lone CR (not followed by LF) replaced by a LF, byte for byte.
+
+    XML reads a lone CR as a line end (1.0, section 2.11), so the parsed document is the same;
+    but libxml2 counts lines at LFs only, and a file written with old Mac line ends would put
+    every element on line 1. Only for encodings where a CR byte is the character CR: a file
+    that does not start with ASCII ``<`` (UTF-16, UTF-32, EBCDIC) is left as it is.
+    """
+    if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
+        return data  # LF or CRLF line ends: nothing to do, nothing copied
+    if not data.removeprefix(UTF8_BOM).lstrip(b" \t\r\n").startswith(b"<"):
+        return data
+    return _LONE_CR.sub(b"\n", data)
+
+
 def parse(path: str, data: bytes) -> Document:
     """Parse untrusted bytes into a Document, or raise XMLSyntax with a line and column."""
+    original, data = data, with_line_feeds(data)  # lines and columns come from the LF view
     bom = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
     stripped = data[bom:].lstrip(b" \t\r\n")
     leading = len(data) - len(stripped)
@@ -380,7 +407,8 @@ def parse(path: str, data: bytes) -> Document:
     _refuse_parsed_entities(root, data, leading)
     return Document(
         path=path,
-        data=data,
+        data=original,  # what a patch splices into: the file as it is, lone CRs and all
+        lined=data,
         root=root,
         leading_bytes=leading,
         leading_lines=leading_lines,
