@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jwflint.sources.json_document import JsonObject, parse
+from jwflint.sources.json_document import JsonObject, JSONSyntax, parse
 
 # Strings full of the characters the scan must not mistake for structure.
 _TEXT = st.text(alphabet=st.sampled_from([*'{}[]",:\\/ aé€\n\t', "\U0001f600"]), max_size=12)
@@ -44,3 +45,30 @@ def test_every_object_starts_where_its_position_says(value: Any, indent: Any, as
         rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]])
         assert rest.startswith("{")
         assert decoder.raw_decode(rest)[0] == node
+
+
+def _written_with(text: str, end: str) -> bytes:
+    return text.replace("\n", end).encode("utf-8")
+
+
+def test_line_ends_lf_crlf_and_lone_cr_give_the_same_positions() -> None:
+    value = {"values": [{"name": "a", "transitions": [{"id": "1"}, {"id": "2", "links": [{"x": 1}]}]}]}
+    text = json.dumps(value, indent=2)
+    lf = parse("lf.json", _written_with(text, "\n"))
+    expected = [lf.position(node) for node in _objects(lf.root)]
+    assert max(line for line, _ in expected) > 5
+    for end in ("\r\n", "\r"):
+        document = parse("x.json", _written_with(text, end))
+        assert [document.position(node) for node in _objects(document.root)] == expected
+
+
+def test_syntax_and_encoding_errors_count_lone_cr_line_ends() -> None:
+    broken = '{\n  "a": 1,\n  "b": [1, 2,,]\n}'
+    bad_byte = b'{\n  "a": 1,\n  "b": "\xff"\n}'
+    for end in ("\n", "\r\n", "\r"):
+        with pytest.raises(JSONSyntax) as syntax:
+            parse("x.json", _written_with(broken, end))
+        assert (syntax.value.line, syntax.value.column) == (3, 14)  # the second comma
+        with pytest.raises(JSONSyntax) as encoding:
+            parse("x.json", bad_byte.replace(b"\n", end.encode()))
+        assert (encoding.value.line, encoding.value.column) == (3, 9)

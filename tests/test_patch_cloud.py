@@ -422,6 +422,22 @@ def test_crlf_and_tabs_are_kept(tmp_path: Path) -> None:
     assert json.loads(data)["values"][0]["transitions"][-1]["name"] == "Reopen (bot)"
 
 
+def test_old_mac_line_ends_are_kept_and_positions_count_them(tmp_path: Path) -> None:
+    text = json.dumps(_group_document(), indent=2, ensure_ascii=False)
+    outputs = []
+    for name, end in (("lf", "\n"), ("cr", "\r")):
+        source = tmp_path / f"{name}.json"
+        source.write_bytes(text.replace("\n", end).encode())
+        out = tmp_path / f"{name}.out.json"
+        assert invoke(["patch", "bot", "--unrestricted", str(source), "-o", str(out)]).exit_code == 0
+        outputs.append(out.read_bytes())
+        lint = invoke(["lint", "--format", "json", "--fail-on", "never", str(source)])
+        outputs.append(json.dumps([(f["line"], f["column"], f["rule"]) for f in json.loads(lint.stdout)["findings"]]))
+    lf_patch, lf_findings, cr_patch, cr_findings = outputs
+    assert b"\n" not in cr_patch and cr_patch.replace(b"\r", b"\n") == lf_patch
+    assert cr_findings == lf_findings and json.loads(lf_findings)
+
+
 def test_a_document_with_several_workflows(tmp_path: Path) -> None:
     document = _group_document()
     first = document["values"][0]

@@ -34,8 +34,10 @@ class JsonStyle:
     @classmethod
     def of(cls, data: bytes) -> JsonStyle:
         text = data.decode("utf-8", errors="replace")
-        newline = "\r\n" if "\r\n" in text else "\n"
-        indented = re.search(r"[\[{,]\r?\n([ \t]+)\S", text)
+        crlf = text.count("\r\n")
+        lone_crs = text.count("\r") - crlf  # old Mac line ends
+        newline = "\r" if lone_crs > text.count("\n") else "\r\n" if crlf else "\n"
+        indented = re.search(r"[\[{,](?:\r\n?|\n)([ \t]+)\S", text)
         key = re.search(r'"(?:[^"\\]|\\.)*"([ \t]*):([ \t]*)', text)
         key_separator = (key.group(1) + ":" + key.group(2)) if key else ": "
         unit = indented.group(1) if indented else None
@@ -125,7 +127,8 @@ def member(data: bytes, object_start: int, key: str) -> tuple[int, int] | None:
 
 def line_indent(data: bytes, offset: int) -> str:
     """The whitespace that starts the line holding ``offset``."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
+    # After a LF, or after a lone CR (old Mac line ends; in CRLF the LF comes later).
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     match = re.match(rb"[ \t]*", data[line_start:offset])
     return match.group().decode("ascii") if match else ""
 

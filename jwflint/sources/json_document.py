@@ -78,8 +78,13 @@ class JsonDocument:
         return self.position(anchor)[0]
 
 
+# Line ends: LF, CRLF, or a lone CR (old Mac files), as editors and the XML reader count them.
+_LINE_END = re.compile("\r\n?|\n")
+_BYTE_LINE_END = re.compile(b"\r\n?|\n")
+
+
 def _line_starts(text: str) -> list[int]:
-    return [0, *(match.end() for match in re.finditer("\n", text))]
+    return [0, *(match.end() for match in _LINE_END.finditer(text))]
 
 
 def _at(starts: list[int], offset: int) -> tuple[int, int]:
@@ -111,8 +116,9 @@ def parse(path: str, data: bytes) -> JsonDocument:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = body.count(b"\n", 0, error.start) + 1
-        column = error.start - (body.rfind(b"\n", 0, error.start) + 1) + 1
+        line_ends = [match.end() for match in _BYTE_LINE_END.finditer(body, 0, error.start)]
+        line = len(line_ends) + 1
+        column = error.start - (line_ends[-1] if line_ends else 0) + 1
         raise JSONSyntax(f"not UTF-8: byte 0x{body[error.start]:02x} cannot start or continue a character",
                          line, column) from None
     starts = _line_starts(text)
@@ -149,8 +155,8 @@ def parse(path: str, data: bytes) -> JsonDocument:
         )
     except _Refused as refused:
         raise JSONSyntax(refused.message, *_at(starts, max(refused.offset, 0))) from None
-    except json.JSONDecodeError as error:
-        raise JSONSyntax(f"not well-formed JSON: {error.msg}", error.lineno, error.colno) from None
+    except json.JSONDecodeError as error:  # its lineno counts LFs only
+        raise JSONSyntax(f"not well-formed JSON: {error.msg}", *_at(starts, error.pos)) from None
     except (RecursionError, ValueError) as error:  # belt and braces: the depth scan comes first
         raise JSONSyntax(f"cannot parse: {error}", 1, 1) from None
     if len(built) != len(braces):  # the scan and the parser disagree: a bug, not the input's fault
