@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jwflint.core.errors import JwflintError
-from jwflint.patch.splice import Edit
+from jwflint.patch.splice import Edit, line_start
 from jwflint.sources.json_document import UTF8_BOM
 
 # A string token (read whole, so brackets and commas inside it do not count) or one structural byte.
@@ -127,9 +127,7 @@ def member(data: bytes, object_start: int, key: str) -> tuple[int, int] | None:
 
 def line_indent(data: bytes, offset: int) -> str:
     """The whitespace that starts the line holding ``offset``."""
-    # After a LF, or after a lone CR (old Mac line ends; in CRLF the LF comes later).
-    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
-    match = re.match(rb"[ \t]*", data[line_start:offset])
+    match = re.match(rb"[ \t]*", data[line_start(data, offset) : offset])
     return match.group().decode("ascii") if match else ""
 
 

@@ -178,11 +178,15 @@ def _has_line_end(data: bytes, start: int, end: int) -> bool:
     return data.find(b"\n", start, end) >= 0 or data.find(b"\r", start, end) >= 0
 
 
+def line_start(data: bytes, offset: int) -> int:
+    """Where the line holding ``offset`` starts: after a LF, or after a lone CR (old Mac line
+    ends; in a CRLF the LF comes after the CR)."""
+    return max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+
+
 def line_indent(data: bytes, offset: int) -> bytes | None:
     """The whitespace before ``offset`` on its line, or None when other text precedes it."""
-    # A line starts after a LF, or after a lone CR (old Mac line ends; in CRLF the LF comes later).
-    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
-    prefix = data[line_start:offset]
+    prefix = data[line_start(data, offset) : offset]
     return prefix if prefix.strip(b" \t") == b"" else None
 
 
