@@ -163,3 +163,21 @@ def test_unknown_done_resolution_is_a_manual_step_not_a_guess() -> None:
     assert "list 'Done' in catalogue.resolutions" in remaining[0].message
     # With a resolution set but no catalogue to compare it with, it is left alone (cannot verify).
     assert b"10001" in apply.fix("w.xml", workflow(), engine, True, BotOptions()).patched
+
+
+def test_an_update_without_a_value_gets_one_added() -> None:
+    # Resolution updated with no field.value arg (it clears the resolution): the fix adds the arg
+    # to the function instead of adding a second post-function.
+    data = workflow().replace(b'\n              <arg name="field.value">10001</arg>', b"")
+    assert b"10001" not in data
+    engine = _engine()
+    found = [f for f in engine.lint_bytes("w.xml", data).findings if f.rule == "bot-resolve-sets-done"]
+    assert found and found[0].fixable
+    outcome = apply.fix("w.xml", data, engine, True, BotOptions())
+    done = _action_named(etree.fromstring(outcome.patched), "Done")
+    functions = list(done.iter("function"))
+    assert len(functions) == 6
+    expected = {"field.name": "resolution", "class.name": jira.UPDATE_ISSUE_FIELD, "field.value": "10000"}
+    assert _args(functions[0]) == expected
+    assert b'              <arg name="field.value">10000</arg>\n            </function>' in outcome.patched
+    assert not [f for f in engine.lint_bytes("w.xml", outcome.patched).findings if f.rule == "bot-resolve-sets-done"]

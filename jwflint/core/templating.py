@@ -178,10 +178,12 @@ def mermaid_text(value: str) -> str:
     return "".join(_MERMAID_CODES.get(c, c) for c in _one_line(str(value)))
 
 
-def render(name: str, **context: object) -> str:
+def render(template: str, /, **context: object) -> str:
+    """The bundled template named ``template`` rendered with ``context`` (which may hold any name,
+    ``name`` and ``template`` included: the template's own name is positional only)."""
     try:
-        return environment().get_template(name).render(**context)
+        return environment().get_template(template).render(**context)
     except jinja2.TemplateError as error:
         from jwflint.core.errors import JwflintError
 
-        raise JwflintError(f"template {name}: {error}") from None
+        raise JwflintError(f"template {template}: {error}") from None
