@@ -118,6 +118,14 @@ def test_json_that_is_no_workflow_is_not_a_workflow(tmp_path: Path) -> None:
     assert "holds no Jira Cloud workflows" in match["message"]
 
 
+@pytest.mark.parametrize("values", ["true", "5", '"x"', '{"a": 1}'])
+def test_values_that_are_not_a_list_are_not_a_workflow(tmp_path: Path, values: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text('{"values": ' + values + "}", encoding="utf-8")
+    match = only_finding(invoke(["lint", path]), path, "not-a-workflow")
+    assert "holds no Jira Cloud workflows" in match["message"]
+
+
 def test_the_removed_legacy_search_shape_says_what_to_fetch(tmp_path: Path) -> None:
     path = tmp_path / "legacy.json"
     legacy = {"values": [{"id": {"name": "Old", "entityId": "a1"}, "transitions": [{"id": "1", "to": "1"}]}]}

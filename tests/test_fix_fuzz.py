@@ -10,7 +10,11 @@ Examples are derandomized so CI runs are repeatable.
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 import random
+from collections.abc import Iterator
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,9 +23,9 @@ from lxml import etree
 from jwflint.config.settings import parse_config
 from jwflint.config.yaml_source import load_yaml
 from jwflint.core import jira
-from jwflint.core.errors import JwflintError
+from jwflint.core.errors import InputError, JwflintError
 from jwflint.lint.engine import Engine
-from jwflint.patch import apply
+from jwflint.patch import apply, formats
 from jwflint.patch.bot import BotOptions
 from jwflint.render import api as render_api
 from jwflint.render.source import Loaded
@@ -159,3 +163,78 @@ def test_changed_workflows_lint_fix_patch_and_render(seed: int, rng: random.Rand
         for output_format in ("dot", "mermaid", "html"):
             assert render_api.render_loaded(loaded, output_format)
 
+
+
+# --- Cloud workflow JSON --------------------------------------------------------------------------
+
+JSON_SEEDS = [
+    json.loads((FIXTURES / "patch" / name / "input.json").read_bytes())
+    for name in ("cloud-json-group", "cloud-json-api-only-compact", "cloud-fix-unsafe")
+]
+# What a hand edit or another tool may leave where Jira writes something else.
+JSON_VALUES: list[Any] = [None, "", " ", 0, -1, "10000", [], {}, "x", True, "system:update-field", "GLOBAL"]
+
+
+def _json_nodes(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_nodes(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_nodes(item, (*path, index))
+
+
+def _json_mutated(document: Any, rng: random.Random, count: int) -> bytes:
+    """``count`` changes: a member or item removed, replaced by another JSON value, duplicated, or
+    an object or array emptied."""
+    document = copy.deepcopy(document)
+    for _ in range(count):
+        nodes = [(p, v) for p, v in _json_nodes(document) if p]
+        # Mostly inside transitions, where the rules, the fixers and the request look.
+        inside = [(p, v) for p, v in nodes if "transitions" in p[:-1]]
+        path, value = rng.choice(inside if inside and rng.random() < 0.8 else nodes)
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        key = path[-1]
+        what = rng.randrange(4)
+        if what == 0:
+            del parent[key]
+        elif what == 1:
+            parent[key] = copy.deepcopy(rng.choice(JSON_VALUES))
+        elif what == 2 and isinstance(parent, list):
+            parent.insert(key, copy.deepcopy(value))
+        elif isinstance(value, (dict, list)):
+            value.clear()
+    return json.dumps(document, indent=2).encode()
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, len(JSON_SEEDS) - 1), rng=st.randoms(use_true_random=False), count=st.integers(1, 4))
+def test_changed_cloud_documents_lint_fix_patch_and_render(seed: int, rng: random.Random, count: int) -> None:
+    data = _json_mutated(JSON_SEEDS[seed], rng, count)
+    result = WITH_CATALOGUE.lint_bytes("w.json", data)
+    # InputError and JwflintError are refusals with a one-line message (exit code 2).
+    for unsafe in (True, False):
+        with contextlib.suppress(JwflintError, InputError):
+            cloud = formats.CloudOptions(update_request="u.json") if unsafe else None
+            _well_formed_json_or_same(formats.fix("w.json", data, WITH_CATALOGUE, unsafe, BotOptions(), cloud), data)
+    for options, cloud in (
+        (BotOptions(unrestricted=True), formats.CloudOptions(update_request="u.json")),
+        (BotOptions(group="g"), formats.CloudOptions(api_only=True)),
+    ):
+        with contextlib.suppress(JwflintError, InputError):
+            _well_formed_json_or_same(formats.patch_bot("w.json", data, WITH_CATALOGUE, options, cloud), data)
+    if result.workflow is not None:
+        loaded = Loaded("w.json", result.workflow, result.findings, WITH_CATALOGUE.config.catalogue)
+        for output_format in ("dot", "mermaid", "html"):
+            assert render_api.render_loaded(loaded, output_format)
+
+
+def _well_formed_json_or_same(outcome: Any, data: bytes) -> None:
+    if outcome.patched != data:
+        json.loads(outcome.patched)
+    request = getattr(outcome, "update_request", None)
+    if request is not None:
+        json.dumps(request)

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from jwflint.cli import cli
 from jwflint.core.cloud_rules import CLOUD_RULES
 from jwflint.patch.cloud_write import unknown_rules
-from jwflint.sources import registry
+from jwflint.sources import cloud_json, registry
 from tests import openapi_schema
 
 from .conftest import CORPUS, FIXTURES, SHARED
@@ -521,3 +521,64 @@ def test_fix_on_cloud_xml_export_says_how_to_reach_cloud(tmp_path: Path) -> None
     assert result.exit_code == 1, result.output  # findings remain after fixing (issue 16: fix exits as lint does)
     assert "added transition" in result.stdout
     assert "Jira Cloud cannot import workflow XML" in result.stdout
+
+
+def _unsafe_case(tmp_path: Path, edit: Any) -> tuple[Path, Path]:
+    """The cloud-fix-unsafe input with ``edit`` applied to its workflow, and its config."""
+    case = FIXTURES / "patch" / "cloud-fix-unsafe"
+    document = json.loads((case / "input.json").read_bytes())
+    edit(next(iter(cloud_json.workflow_entries(document) or [])))
+    source = tmp_path / "edited.json"
+    source.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return source, case / "config.yaml"
+
+
+def _transition(entry: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(t for t in entry["transitions"] if t["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value", "said"),
+    [
+        ("Any to Reopened", "actions", "x", "'actions' of transition Any to Reopened (id 51) is not a list"),
+        ("Any to In Progress", "conditions", True, "'conditions' of transition Any to In Progress (id 41) is not an"),
+        ("Any to In Progress", "conditions", {"operation": "ALL", "conditions": 5}, "'conditions.conditions'"),
+    ],
+)
+def test_fix_refuses_a_transition_part_jira_would_not_write(
+    tmp_path: Path, name: str, key: str, value: Any, said: str
+) -> None:
+    source, config = _unsafe_case(tmp_path, lambda entry: _transition(entry, name).__setitem__(key, value))
+    before = source.read_bytes()
+    out = tmp_path / "out.json"
+    result = invoke(["fix", "--unsafe-fixes", "--config", str(config), str(source), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"jwflint: error: {source}:") and said in line and "correct the document" in line
+    position = line.split(f"{source}:", 1)[1].split(": ", 1)[0]
+    assert re.fullmatch(r"\d+:\d+", position)
+    assert not out.exists() and source.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda entry: _transition(entry, "Any to Resolved")["conditions"].__setitem__("conditionGroups", 5),
+        lambda entry: _transition(entry, "Any to Resolved")["conditions"].__setitem__("conditions", True),
+        lambda entry: _transition(entry, "Start Progress").update({"links": [], "from": 1}),
+        lambda entry: entry.__setitem__("statuses", True),
+        lambda entry: _transition(entry, "Any to Resolved")["actions"][0].__setitem__("parameters", "x"),
+    ],
+    ids=["conditionGroups a number", "conditions true", "from a number", "statuses true", "parameters a string"],
+)
+def test_odd_shapes_are_linted_and_patched_without_a_crash(tmp_path: Path, edit: Any) -> None:
+    source, config = _unsafe_case(tmp_path, edit)
+    lint = invoke(["lint", "--format", "json", "--fail-on", "never", "--config", str(config), str(source)])
+    assert lint.exit_code in (0, 2), lint.output
+    for args in (
+        ["fix", "--unsafe-fixes", "--update-request", str(tmp_path / "u1.json")],
+        ["patch", "bot", "--unrestricted", "--update-request", str(tmp_path / "u2.json")],
+    ):
+        result = invoke([*args, "--config", str(config), str(source), "-o", str(tmp_path / "out.json")])
+        assert result.exit_code in (0, 1, 2), result.output
+        assert "internal error" not in result.output

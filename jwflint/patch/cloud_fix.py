@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from jwflint.core import jira
-from jwflint.core.errors import JwflintError
+from jwflint.core.errors import InputError, JwflintError
 from jwflint.lint.checks.base import Problem
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
@@ -59,7 +59,14 @@ def _rewrite(
         if transition is None or id(transition) in done:
             continue
         item = copy.deepcopy(dict(transition.element))
-        what = change(item)
+        try:
+            what = change(item)
+        except _WrongShape as error:
+            line, column = workflow.document.position(transition.element)
+            raise InputError(
+                f"{workflow.path}:{line}:{column}: cannot fix: {error.field!r} of transition {transition.label} "
+                f"is not {error.expected}, as Jira writes it: correct the document"
+            ) from None
         if what is None:
             continue
         start = byte_offset(data, transition.element.offset)
@@ -71,19 +78,41 @@ def _rewrite(
     return edits, lines, fixed
 
 
+class _WrongShape(Exception):
+    """A transition part a fix must extend is not what Jira writes there: the fix cannot say what it meant."""
+
+    def __init__(self, field: str, expected: str = "a list") -> None:
+        super().__init__(field)
+        self.field = field
+        self.expected = expected
+
+
+def _array(node: dict[str, Any], key: str, field: str) -> list[Any]:
+    """``node[key]``, set to a new empty array when absent; _WrongShape when it is anything else."""
+    value = node.setdefault(key, [])
+    if not isinstance(value, list):
+        raise _WrongShape(field)
+    return value
+
+
+def _parameters(rule: Any) -> dict[str, Any]:
+    parameters = rule.get("parameters") if isinstance(rule, dict) else None
+    return parameters if isinstance(parameters, dict) else {}
+
+
 def _set_field(item: dict[str, Any], field: str, value: str) -> str:
-    actions = item.setdefault("actions", [])
+    actions = _array(item, "actions", "actions")
     last = None
     for action in actions:
         if (
             isinstance(action, dict)
             and action.get("ruleKey") == cloud_write.UPDATE_FIELD
-            and str((action.get("parameters") or {}).get("field", "")).strip().lower() == field
+            and str(_parameters(action).get("field", "")).strip().lower() == field
         ):
             last = action
     wanted = cloud_write.update_field_rule(field, value)
     if last is not None:
-        last["parameters"] = {**(last.get("parameters") or {}), **wanted["parameters"]}
+        last["parameters"] = {**_parameters(last), **wanted["parameters"]}
         if not value:
             last["parameters"].pop("value", None)
         return f"changed post-function {cloud_write.UPDATE_FIELD} {field} to {value!r}"
@@ -113,11 +142,17 @@ def _restrict(
 
     def change(item: dict[str, Any]) -> str:
         group = item.get("conditions")
-        empty = not isinstance(group, dict) or not (group.get("conditions") or group.get("conditionGroups"))
+        if group is not None and not isinstance(group, dict):
+            raise _WrongShape("conditions", "an object")
+        if group is not None:
+            for key in ("conditions", "conditionGroups"):
+                if group.get(key) is not None and not isinstance(group[key], list):
+                    raise _WrongShape(f"conditions.{key}")
+        empty = group is None or not (group.get("conditions") or group.get("conditionGroups"))
         if empty:  # Cloud writes an empty group, ALL or ANY, on every unrestricted transition
             group = {**(group or {}), "operation": "ALL", "conditions": list(rules), "conditionGroups": []}
         elif str(group.get("operation", "ALL")).upper() == "ALL":
-            group.setdefault("conditions", []).extend(rules)
+            _array(group, "conditions", "conditions.conditions").extend(rules)
         else:  # an ANY group: AND it with the bot's condition
             group = {"operation": "ALL", "conditions": rules, "conditionGroups": [group]}
         item["conditions"] = group

@@ -104,7 +104,7 @@ def workflow_entries(root: Any) -> list[dict[str, Any]] | None:
 def is_legacy_search(root: Any) -> bool:
     """A page of the removed ``GET /rest/api/3/workflow/search``: ``values[]`` named by ``id.name``."""
     values = root.get("values") if isinstance(root, dict) else None
-    return bool(values) and all(
+    return isinstance(values, list) and bool(values) and all(
         isinstance(item, dict) and isinstance(item.get("id"), dict) and "name" in item["id"] for item in values
     )
 
@@ -118,6 +118,11 @@ def _text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return json.dumps(value, separators=(",", ":"))
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON array, or nothing: a document may hold anything where an array belongs."""
+    return value if isinstance(value, list) else []
 
 
 def _strings(mapping: Any) -> dict[str, str]:
@@ -320,9 +325,9 @@ class _Builder:
 
     def _group(self, node: dict[str, Any]) -> ConditionGroup:
         items: list[Function | ConditionGroup] = []
-        for rule in node.get("conditions") or ():
+        for rule in as_list(node.get("conditions")):
             items.extend(self._rule(rule, "condition", grouped=True))
-        for child in node.get("conditionGroups") or ():
+        for child in as_list(node.get("conditionGroups")):
             if isinstance(child, dict):
                 items.append(self._group(child))
         operation = _text(node.get("operation")).strip().upper()
@@ -330,7 +335,7 @@ class _Builder:
 
     def _rules(self, rules: Any, kind: str) -> list[Function]:
         found: list[Function] = []
-        for rule in rules if isinstance(rules, list) else ():
+        for rule in as_list(rules):
             for item in self._rule(rule, kind, grouped=False):
                 if isinstance(item, Function):
                     found.append(item)
