@@ -329,3 +329,32 @@ def test_data_center_without_a_screen_listing(data_center, tmp_path: Path) -> No
     assert run.code == 0, run.output
     assert "note: this Jira version has no screen listing (GET /rest/api/2/screens)" in run.stderr
     assert json.loads((tmp_path / "jira" / "catalogue.json").read_text())["screens"] == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "body"),
+    [
+        ([], "/project/{key}/role/{id}", {"name": "Odd", "actors": 5}),
+        ([], "/screens/{id}/tabs", [{"name": "no id"}, "x", {"id": {"nested": 1}}]),
+        ([], "/status", [{"id": "1", "name": "Open", "statusCategory": "done"}, "x"]),
+        (["--bot", "5b10ac8d82e05b22cc7d4ef5"], "/user", {"accountId": "5b1", "groups": "x", "applicationRoles": 5}),
+        (["--bot", "5b10ac8d82e05b22cc7d4ef5"], "/user", ["not", "a", "user"]),
+        (["--project", "ITS"], "/workflowscheme/project", {"values": [{"workflowScheme": {"issueTypeMappings": 5}}]}),
+        (["--project", "ITS"], "/workflowscheme/project", ["x"]),
+    ],
+    ids=["role actors", "tabs", "statuses", "user groups", "user a list", "scheme mappings", "schemes a list"],
+)
+def test_answers_of_an_unexpected_shape_are_read_as_empty(cloud, tmp_path: Path, args, path, body) -> None:
+    # A proxy, an app or another Jira version may answer with anything where Jira's description
+    # says an object or an array: what is not one reads as empty, never a traceback.
+    cloud.mock.fail("GET", path, Reply(200, body), times=100)
+    run = _pull(tmp_path, *args)
+    assert run.code == 0, run.output
+    assert (tmp_path / "jira" / "catalogue.json").is_file()
+
+
+def test_an_unexpected_user_search_answer_finds_no_bot(cloud, tmp_path: Path) -> None:
+    cloud.mock.fail("GET", "/user/search", Reply(200, ["x", 5, None]))
+    run = _pull(tmp_path, "--bot", "it-bot@example.com")
+    assert run.code == 2 and run.stderr.count("\n") == 1
+    assert "--bot it-bot@example.com: no user found by that e-mail address" in run.stderr

@@ -142,3 +142,36 @@ def test_bad_request_files(cloud, tmp_path: Path, text: str, message: str) -> No
 def test_missing_file(cloud, tmp_path: Path) -> None:
     run = invoke(["push", tmp_path / "nope.json"])
     assert run.code == 2 and "nope.json" in run.stderr and cloud.mock.requests == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"errors": [{"level": "ERROR", "message": "odd", "elementReference": "transition 11"}]},
+        {"errors": [{"level": "WARNING", "message": "odd", "elementReference": {"transitionId": ["11"]}}]},
+    ],
+    ids=["reference a string", "reference id a list"],
+)
+def test_validation_errors_of_an_unexpected_shape_are_still_reported(cloud, update: Path, answer) -> None:
+    cloud.mock.fail("POST", "/workflows/update/validation", Reply(200, answer))
+    run = invoke(["push", update])
+    assert run.code in (0, 1), run.output
+    assert "odd" in run.output and "internal error" not in run.output
+
+
+def test_an_apply_answer_of_an_unexpected_shape_is_summed_up_as_far_as_it_goes(cloud, update: Path) -> None:
+    odd = {"workflows": [None, {"name": "IT Support", "version": "8", "transitions": True}], "statuses": ["x"]}
+    cloud.mock.fail("POST", "/workflows/update", Reply(200, odd))
+    run = invoke(["push", "--apply", update])
+    assert run.code == 0, run.output
+    assert "workflow 'IT Support' is now version ? (0 transition(s), 0 status(es))" in run.stdout
+
+
+def test_a_request_of_an_unexpected_shape_is_refused_before_anything_is_sent(cloud, update: Path) -> None:
+    request = json.loads(update.read_text())
+    request["workflows"][0]["transitions"] = 5
+    update.write_text(json.dumps(request, indent=2))
+    run = invoke(["push", update])
+    assert run.code == 2 and run.stdout == "" and run.stderr.count("\n") == 1
+    assert f"{update}:" in run.stderr and "'transitions' of workflow 1 is not a list" in run.stderr
+    assert cloud.mock.calls() == []

@@ -11,10 +11,11 @@ import unicodedata
 from typing import Any
 
 from jwflint.remote.fetch import CATEGORY_BY_KEY, Snapshot
+from jwflint.remote.shapes import items, mapping
 
 
 def workflow_document(workflow: dict[str, Any], statuses: list[dict[str, Any]]) -> dict[str, Any]:
-    used = {str(s.get("statusReference")) for s in workflow.get("statuses") or [] if isinstance(s, dict)}
+    used = {str(s.get("statusReference")) for s in items(workflow.get("statuses")) if isinstance(s, dict)}
     own = [s for s in statuses if str(s.get("statusReference") or s.get("id")) in used]
     return {"isLast": True, "maxResults": 1, "startAt": 0, "total": 1, "values": [workflow], "statuses": own}
 
@@ -61,13 +62,13 @@ def _statuses(snapshot: Snapshot) -> dict[str, dict[str, str]]:
         if not isinstance(status, dict) or "id" not in status:
             continue
         entry = {"name": str(status.get("name", ""))}
-        category = CATEGORY_BY_KEY.get(str((status.get("statusCategory") or {}).get("key", "")))
+        category = CATEGORY_BY_KEY.get(str(mapping(status.get("statusCategory")).get("key", "")))
         if category:
             entry["category"] = category
         statuses[str(status["id"])] = entry
     # the workflow API names the category of each status it uses; it wins where both say
     for status in snapshot.workflow_statuses:
-        if status.get("id") and status.get("statusCategory") in CATEGORY_BY_KEY.values():
+        if isinstance(status, dict) and status.get("id") and status.get("statusCategory") in CATEGORY_BY_KEY.values():
             entry = statuses.setdefault(str(status["id"]), {"name": str(status.get("name", ""))})
             entry["category"] = str(status["statusCategory"])
     return statuses

@@ -13,6 +13,7 @@ from typing import Any
 
 from jwflint.remote.client import JiraClient, SiteRefused
 from jwflint.remote.progress import progress
+from jwflint.remote.shapes import items, mapping
 from jwflint.remote.site import CLOUD, RemoteError
 
 # Jira's status category keys (GET /status) -> the workflow API's enum (catalogue statuses.<id>.category)
@@ -94,7 +95,7 @@ def _workflows(client: JiraClient, selection: Selection, snapshot: Snapshot) -> 
                 )
             if wanted(workflow):
                 snapshot.workflows.append(workflow)
-        for status in page.get("statuses") or []:
+        for status in items(page.get("statuses")):
             if isinstance(status, dict):
                 statuses.setdefault(str(status.get("statusReference") or status.get("id")), status)
     missing = sorted(set(selection.workflows) - {w["name"] for w in snapshot.workflows})
@@ -118,8 +119,8 @@ def _workflow_filter(
     ids = {p["id"] for p in projects}
 
     def wanted(workflow: dict[str, Any]) -> bool:
-        scope = workflow.get("scope") or {}
-        return workflow["name"] in names or str((scope.get("project") or {}).get("id")) in ids
+        project = mapping(mapping(workflow.get("scope")).get("project"))
+        return workflow["name"] in names or str(project.get("id")) in ids
 
     return wanted
 
@@ -128,11 +129,11 @@ def _project_workflow_names(client: JiraClient, projects: list[dict[str, Any]]) 
     """The workflows the projects' workflow schemes map their issue types to (and the default)."""
     answer = client.get(f"{client.site.api}/workflowscheme/project", {"projectId": [p["id"] for p in projects]})
     names: set[str] = set()
-    for association in (answer or {}).get("values") or []:
-        scheme = association.get("workflowScheme") or {} if isinstance(association, dict) else {}
+    for association in items(mapping(answer).get("values")):
+        scheme = mapping(mapping(association).get("workflowScheme"))
         if scheme.get("defaultWorkflow"):
             names.add(str(scheme["defaultWorkflow"]))
-        names |= {str(name) for name in (scheme.get("issueTypeMappings") or {}).values()}
+        names |= {str(name) for name in mapping(scheme.get("issueTypeMappings")).values()}
     return names
 
 
@@ -140,12 +141,12 @@ def screen_ids(workflows: list[dict[str, Any]]) -> list[int]:
     """Screens the workflows' transitions show (system:transition-screen's screenId)."""
     found: set[int] = set()
     for workflow in workflows:
-        for transition in workflow.get("transitions") or []:
-            screen = transition.get("transitionScreen") if isinstance(transition, dict) else None
+        for transition in items(mapping(workflow).get("transitions")):
+            screen = mapping(transition).get("transitionScreen")
             if not isinstance(screen, dict):
                 continue
             # Atlassian's own examples write "params" where the schema says "parameters"
-            parameters = screen.get("parameters") or screen.get("params") or {}
+            parameters = mapping(screen.get("parameters") or screen.get("params"))
             value = str(parameters.get("screenId", "")).strip()
             if value.isdigit():
                 found.add(int(value))
@@ -171,12 +172,16 @@ def _screens(client: JiraClient, snapshot: Snapshot) -> list[dict[str, Any]]:
             )
             return []
     # a screen the site does not list (deleted since) is left out; lint says it cannot verify it
-    names = {int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and "id" in s}
+    names = {
+        int(s["id"]): str(s.get("name") or "") for s in listed if isinstance(s, dict) and str(s.get("id")).isdigit()
+    }
     screens = []
     with progress(sorted(names), "screens") as bar:
         for screen_id in bar:
             tabs = []
             for tab in client.get_list(f"{api}/screens/{screen_id}/tabs"):
+                if not isinstance(tab, dict) or not str(tab.get("id")).isdigit():
+                    continue  # not a tab Jira would list: no fields to ask for
                 fields = client.get_list(f"{api}/screens/{screen_id}/tabs/{tab['id']}/fields")
                 tabs.append({"id": tab["id"], "name": tab.get("name", ""), "fields": fields})
             screens.append({"id": screen_id, "name": names[screen_id] or f"screen {screen_id}", "tabs": tabs})
@@ -222,13 +227,13 @@ def _project_facts(client: JiraClient, snapshot: Snapshot) -> None:
                 role_id = str(url).rstrip("/").rpartition("/")[2]
                 if not role_id.isdigit():
                     continue
-                role = client.get(f"{api}/project/{key}/role/{role_id}")
+                role = mapping(client.get(f"{api}/project/{key}/role/{role_id}"))
                 snapshot.project_roles.append(
                     {
                         "project": key,
                         "id": int(role_id),
                         "name": str(role.get("name", "")),
-                        "actors": list(role.get("actors") or []),
+                        "actors": items(role.get("actors")),
                     }
                 )
     snapshot.permission_schemes = list(schemes.values())
@@ -239,14 +244,14 @@ def _bot(client: JiraClient, who: str, project_roles: list[dict[str, Any]]) -> d
     expand = {"expand": "groups,applicationRoles"}
     if client.site.kind == CLOUD:
         account_id = _account_id(client, who) if "@" in who else who
-        user = client.get(f"{api}/user", {"accountId": account_id, **expand})
+        user = mapping(client.get(f"{api}/user", {"accountId": account_id, **expand}))
     else:
-        user = client.get(f"{api}/user", {"key": who, **expand})
+        user = mapping(client.get(f"{api}/user", {"key": who, **expand}))
         account_id = str(user.get("key") or who)
-    groups = ((user.get("groups") or {}).get("items")) or []
+    groups = items(mapping(user.get("groups")).get("items"))
     names = sorted({str(g["name"]) for g in groups if isinstance(g, dict) and g.get("name")})
     ids = sorted({str(g["groupId"]) for g in groups if isinstance(g, dict) and g.get("groupId")})
-    access = ((user.get("applicationRoles") or {}).get("items")) or []
+    access = items(mapping(user.get("applicationRoles")).get("items"))
     user_names = {account_id, str(user.get("name") or ""), str(user.get("key") or "")} - {""}
     roles = sorted(
         {
@@ -260,7 +265,8 @@ def _bot(client: JiraClient, who: str, project_roles: list[dict[str, Any]]) -> d
 
 
 def _account_id(client: JiraClient, email: str) -> str:
-    found = client.get_list(f"{client.site.api}/user/search", {"query": email})
+    answer = client.get_list(f"{client.site.api}/user/search", {"query": email})
+    found = [user for user in answer if isinstance(user, dict)]
     exact = [u for u in found if str(u.get("emailAddress", "")).casefold() == email.casefold()]
     candidates = exact or found
     if len(candidates) != 1 or not candidates[0].get("accountId"):
@@ -275,8 +281,8 @@ def _account_id(client: JiraClient, email: str) -> str:
 def _actor_is(actor: Any, user_names: set[str], groups: set[str], group_ids: set[str]) -> bool:
     if not isinstance(actor, dict):
         return False
-    user = actor.get("actorUser") or {}
-    group = actor.get("actorGroup") or {}
+    user = mapping(actor.get("actorUser"))
+    group = mapping(actor.get("actorGroup"))
     if actor.get("type") == "atlassian-user-role-actor":
         return bool({str(user.get("accountId", "")), str(actor.get("name", ""))} & user_names)
     return str(group.get("groupId", "")) in group_ids or str(group.get("name") or actor.get("name", "")) in groups

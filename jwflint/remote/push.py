@@ -16,6 +16,7 @@ from jwflint.config.catalogue_file import read_json
 from jwflint.config.yaml_source import line_of
 from jwflint.core.errors import InputError
 from jwflint.remote.client import JiraClient, SiteRefused
+from jwflint.remote.shapes import items, mapping
 from jwflint.remote.site import CLOUD, RemoteError, Site
 
 MAX_REQUEST_BYTES = 20 * 1024 * 1024
@@ -67,6 +68,17 @@ def read_request(path: str) -> Any:
                 f"{path}:{line_of(workflow) or line_of(request, 'workflows')}: workflow {index + 1} has no id and "
                 "version; both come from a fresh `jwflint pull`"
             )
+    # The arrays this command reads to place the site's errors: anything else is not a request
+    # Jira would take (the OpenAPI description makes each an array), so nothing is sent.
+    for node, key, where in [
+        (request, "statuses", "the request"),
+        *((w, k, f"workflow {i + 1}") for i, w in enumerate(workflows) for k in ("statuses", "transitions")),
+    ]:
+        if key in node and not isinstance(node[key], list):
+            raise InputError(
+                f"{path}:{line_of(node, key) or line_of(node)}: {key!r} of {where} is not a list: not a "
+                "WorkflowUpdateRequest (write one with `jwflint patch bot --update-request FILE`)"
+            )
     return request
 
 
@@ -102,14 +114,14 @@ def _apply(client: JiraClient, request: Any) -> list[str]:
     if not isinstance(answer, dict):
         raise RemoteError(f"POST {path}: malformed answer from the site: expected a WorkflowUpdateResponse")
     lines = []
-    for workflow in answer.get("workflows") or []:
-        version = (workflow.get("version") or {}).get("versionNumber", "?")
-        transitions, statuses = len(workflow.get("transitions") or []), len(workflow.get("statuses") or [])
+    for workflow in map(mapping, items(answer.get("workflows"))):
+        version = mapping(workflow.get("version")).get("versionNumber", "?")
+        transitions, statuses = len(items(workflow.get("transitions"))), len(items(workflow.get("statuses")))
         lines.append(
             f"workflow {workflow.get('name', workflow.get('id'))!r} is now version {version} "
             f"({transitions} transition(s), {statuses} status(es))"
         )
-    for status in answer.get("statuses") or []:
+    for status in map(mapping, items(answer.get("statuses"))):
         lines.append(f"status {status.get('name')!r} ({status.get('statusCategory', '?')}) id {status.get('id')}")
     if answer.get("taskId"):
         lines.append(f"Jira is migrating issues in the background (task {answer['taskId']})")
@@ -117,7 +129,7 @@ def _apply(client: JiraClient, request: Any) -> list[str]:
 
 
 def _problem(error: dict[str, Any], request: Any) -> Problem:
-    reference = error.get("elementReference") or {}
+    reference = mapping(error.get("elementReference"))
     subject, line = _locate(reference, request)
     return Problem(
         level=str(error.get("level") or "ERROR").upper(),
@@ -133,9 +145,9 @@ def _locate(reference: dict[str, Any], request: Any) -> tuple[str, int]:
     transition_id = reference.get("transitionId")
     status_ref = reference.get("statusReference")
     rule_id = reference.get("ruleId")
-    for workflow in request.get("workflows") or []:
+    for workflow in map(mapping, items(request.get("workflows"))):
         where = f"in workflow {workflow.get('name') or workflow.get('id')!s}"
-        for transition in workflow.get("transitions") or []:
+        for transition in map(mapping, items(workflow.get("transitions"))):
             if transition_id is not None and str(transition.get("id")) == str(transition_id):
                 return f"transition {transition.get('name')!r} ({transition_id}) {where}", line_of(transition)
             if rule_id is not None:
@@ -144,10 +156,10 @@ def _locate(reference: dict[str, Any], request: Any) -> tuple[str, int]:
                         return f"rule {rule.get('ruleKey')} on transition {transition.get('name')!r} {where}", line_of(
                             rule
                         )
-        for status in workflow.get("statuses") or []:
+        for status in map(mapping, items(workflow.get("statuses"))):
             if status_ref is not None and str(status.get("statusReference")) == str(status_ref):
                 return f"status {_status_name(request, status_ref)} {where}", line_of(status)
-    for status in request.get("statuses") or []:
+    for status in map(mapping, items(request.get("statuses"))):
         if status_ref is not None and str(status.get("statusReference")) == str(status_ref):
             return f"status {status.get('name')!r} ({status_ref})", line_of(status)
     if transition_id is not None:
@@ -158,19 +170,19 @@ def _locate(reference: dict[str, Any], request: Any) -> tuple[str, int]:
 
 
 def _rules(transition: dict[str, Any]) -> list[dict[str, Any]]:
-    rules = [transition.get("transitionScreen"), *(transition.get("validators") or [])]
-    rules += list(transition.get("actions") or [])
+    rules = [transition.get("transitionScreen"), *items(transition.get("validators"))]
+    rules += items(transition.get("actions"))
     stack = [transition.get("conditions")]
     while stack:
         group = stack.pop()
         if isinstance(group, dict):
-            rules += list(group.get("conditions") or [])
-            stack += list(group.get("conditionGroups") or [])
+            rules += items(group.get("conditions"))
+            stack += items(group.get("conditionGroups"))
     return [rule for rule in rules if isinstance(rule, dict)]
 
 
 def _status_name(request: Any, reference: str) -> str:
-    for status in request.get("statuses") or []:
+    for status in map(mapping, items(request.get("statuses"))):
         if str(status.get("statusReference")) == str(reference):
             return f"{status.get('name')!r} ({reference})"
     return str(reference)
