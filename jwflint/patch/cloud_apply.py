@@ -13,6 +13,7 @@ from typing import Any
 
 from jwflint.core.errors import InputError, JwflintError
 from jwflint.core.findings import Finding
+from jwflint.core.shapes import items
 from jwflint.lint.engine import Engine
 from jwflint.model.workflow import Workflow
 from jwflint.patch import apply, bot, cloud_write, manual, splice
@@ -20,7 +21,7 @@ from jwflint.patch.apply import Outcome
 from jwflint.patch.json_splice import JsonStyle, add_member, append_items, byte_offset, member
 from jwflint.patch.splice import Edit
 from jwflint.sources import registry
-from jwflint.sources.cloud_json import as_list, workflow_entries
+from jwflint.sources.cloud_json import workflow_entries
 from jwflint.sources.json_document import JSONSyntax
 from jwflint.sources.json_document import parse as parse_json
 
@@ -62,7 +63,7 @@ def _cloud_only(steps: list[manual.ManualStep], identity: Any) -> list[manual.Ma
 
 
 def _uses_old_shape(entry: dict[str, Any]) -> bool:
-    transitions = [t for t in as_list(entry.get("transitions")) if isinstance(t, dict)]
+    transitions = [t for t in items(entry.get("transitions")) if isinstance(t, dict)]
     return bool(transitions) and all("to" in t and "toStatusReference" not in t for t in transitions)
 
 

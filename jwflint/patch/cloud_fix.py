@@ -15,6 +15,7 @@ from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.errors import InputError, JwflintError
+from jwflint.core.shapes import mapping
 from jwflint.lint.checks.base import Problem
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import Rule
@@ -95,11 +96,6 @@ def _array(node: dict[str, Any], key: str, field: str) -> list[Any]:
     return value
 
 
-def _parameters(rule: Any) -> dict[str, Any]:
-    parameters = rule.get("parameters") if isinstance(rule, dict) else None
-    return parameters if isinstance(parameters, dict) else {}
-
-
 def _set_field(item: dict[str, Any], field: str, value: str) -> str:
     actions = _array(item, "actions", "actions")
     last = None
@@ -107,12 +103,12 @@ def _set_field(item: dict[str, Any], field: str, value: str) -> str:
         if (
             isinstance(action, dict)
             and action.get("ruleKey") == cloud_write.UPDATE_FIELD
-            and str(_parameters(action).get("field", "")).strip().lower() == field
+            and str(mapping(action.get("parameters")).get("field", "")).strip().lower() == field
         ):
             last = action
     wanted = cloud_write.update_field_rule(field, value)
     if last is not None:
-        last["parameters"] = {**_parameters(last), **wanted["parameters"]}
+        last["parameters"] = {**mapping(last.get("parameters")), **wanted["parameters"]}
         if not value:
             last["parameters"].pop("value", None)
         return f"changed post-function {cloud_write.UPDATE_FIELD} {field} to {value!r}"

@@ -21,10 +21,10 @@ from typing import Any
 
 from jwflint.core import cloud_rules, jira
 from jwflint.core.errors import JwflintError
+from jwflint.core.shapes import items
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import Status
 from jwflint.patch.bot import PlannedTransition
-from jwflint.sources.cloud_json import as_list
 
 UPDATE_FIELD = "system:update-field"
 TRANSITION_SCREEN = "system:transition-screen"
@@ -229,7 +229,7 @@ def _condition_group(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     operation = str(value.get("operation") or "ALL").upper()
-    groups = [_condition_group(g) for g in as_list(value.get("conditionGroups")) if isinstance(g, dict)]
+    groups = [_condition_group(g) for g in items(value.get("conditionGroups")) if isinstance(g, dict)]
     return {
         "operation": operation if operation in ("ALL", "ANY") else "ALL",
         "conditions": _rules(value.get("conditions")),
@@ -261,7 +261,7 @@ def _transition(item: dict[str, Any]) -> dict[str, Any]:
                     if isinstance(link, dict)
                 ]
             else:
-                found[key] = [{"fromStatusReference": r} for r in map(_reference, as_list(item.get("from"))) if r]
+                found[key] = [{"fromStatusReference": r} for r in map(_reference, items(item.get("from"))) if r]
         elif key == "type":
             kind = str(value or "DIRECTED").upper()
             found[key] = kind if kind in ("INITIAL", "GLOBAL", "DIRECTED") else "DIRECTED"
@@ -325,8 +325,8 @@ def _workflow(entry: dict[str, Any]) -> dict[str, Any]:
         layout = _layout(entry.get(key))
         if layout is not None:
             found[key] = layout
-    found["statuses"] = [_status_layout(s) for s in as_list(entry.get("statuses")) if isinstance(s, dict)]
-    found["transitions"] = [_transition(t) for t in as_list(entry.get("transitions")) if isinstance(t, dict)]
+    found["statuses"] = [_status_layout(s) for s in items(entry.get("statuses")) if isinstance(s, dict)]
+    found["transitions"] = [_transition(t) for t in items(entry.get("transitions")) if isinstance(t, dict)]
     return found
 
 
@@ -354,7 +354,7 @@ def _status_update(reference: str, known: dict[str, Any], name: str) -> dict[str
 def update_request(root: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
     """The ``WorkflowUpdateRequest`` that makes Jira's workflows what ``entries`` (of document ``root``) say."""
     catalogue: dict[str, dict[str, Any]] = {}
-    for item in as_list(root.get("statuses")) if isinstance(root, dict) else ():
+    for item in items(root.get("statuses")) if isinstance(root, dict) else ():
         if isinstance(item, dict):
             for key in ("id", "statusReference"):
                 reference = _reference(item.get(key))
@@ -364,7 +364,7 @@ def update_request(root: dict[str, Any], entries: list[dict[str, Any]]) -> dict[
     workflows = []
     for entry in entries:
         workflow = _workflow(entry)
-        for item in as_list(entry.get("statuses")):
+        for item in items(entry.get("statuses")):
             reference = _reference(item.get("statusReference", item.get("id"))) if isinstance(item, dict) else None
             if reference and reference not in statuses:
                 known = {**item, **catalogue.get(reference, {})}

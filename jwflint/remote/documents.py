@@ -10,8 +10,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from jwflint.core.shapes import items, mapping
 from jwflint.remote.fetch import CATEGORY_BY_KEY, Snapshot
-from jwflint.remote.shapes import items, mapping
 
 
 def workflow_document(workflow: dict[str, Any], statuses: list[dict[str, Any]]) -> dict[str, Any]:

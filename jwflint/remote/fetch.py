@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jwflint.core.shapes import items, mapping
 from jwflint.remote.client import JiraClient, SiteRefused
 from jwflint.remote.progress import progress
-from jwflint.remote.shapes import items, mapping
 from jwflint.remote.site import CLOUD, RemoteError
 
 # Jira's status category keys (GET /status) -> the workflow API's enum (catalogue statuses.<id>.category)

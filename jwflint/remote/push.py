@@ -15,8 +15,8 @@ from typing import Any
 from jwflint.config.catalogue_file import read_json
 from jwflint.config.yaml_source import line_of
 from jwflint.core.errors import InputError
+from jwflint.core.shapes import items, mapping
 from jwflint.remote.client import JiraClient, SiteRefused
-from jwflint.remote.shapes import items, mapping
 from jwflint.remote.site import CLOUD, RemoteError, Site
 
 MAX_REQUEST_BYTES = 20 * 1024 * 1024

@@ -37,7 +37,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from jwflint.core import jira
+from jwflint.core import jira, shapes
 from jwflint.model.workflow import (
     COMMON,
     GLOBAL,
@@ -118,11 +118,6 @@ def _text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return json.dumps(value, separators=(",", ":"))
-
-
-def as_list(value: Any) -> list[Any]:
-    """A JSON array, or nothing: a document may hold anything where an array belongs."""
-    return value if isinstance(value, list) else []
 
 
 def _strings(mapping: Any) -> dict[str, str]:
@@ -325,9 +320,9 @@ class _Builder:
 
     def _group(self, node: dict[str, Any]) -> ConditionGroup:
         items: list[Function | ConditionGroup] = []
-        for rule in as_list(node.get("conditions")):
+        for rule in shapes.items(node.get("conditions")):
             items.extend(self._rule(rule, "condition", grouped=True))
-        for child in as_list(node.get("conditionGroups")):
+        for child in shapes.items(node.get("conditionGroups")):
             if isinstance(child, dict):
                 items.append(self._group(child))
         operation = _text(node.get("operation")).strip().upper()
@@ -335,7 +330,7 @@ class _Builder:
 
     def _rules(self, rules: Any, kind: str) -> list[Function]:
         found: list[Function] = []
-        for rule in as_list(rules):
+        for rule in shapes.items(rules):
             for item in self._rule(rule, kind, grouped=False):
                 if isinstance(item, Function):
                     found.append(item)
