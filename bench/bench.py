@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,25 @@ BUILTINS = (
     "com.atlassian.jira.workflow.function.issue.IssueReindexFunction",
     "com.atlassian.jira.workflow.function.event.FireIssueEventFunction",
 )
+
+
+def interpreter() -> str:
+    """Which Python runs the bench, and whether it runs from a shared libpython.
+
+    The ratios compare jwflint's Python code with lxml's C parsing, so the interpreter's build moves
+    them: pyenv's default build (a shared libpython, no PGO) runs jwflint's code about 15% slower
+    than Debian's python3.11 (libpython linked in), and the parse the same (docs/performance.md).
+    """
+    where = f"Python {platform.python_version()} ({sys.base_prefix})"
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            shared = any("libpython" in line for line in maps)
+    except OSError:
+        return where
+    if shared:
+        return (f"{where}, running from a shared libpython: jwflint's code runs ~15% slower than on a "
+                "Python with libpython linked in (see docs/performance.md, 'Which Python 3.11')")
+    return f"{where}, libpython linked in"
 
 
 def bare_parser() -> etree.XMLParser:
@@ -323,6 +343,7 @@ def main() -> None:
         sys.exit(f"bench: {folder} is not a folder")
     bulk = Path(args.bulk) if Path(args.bulk).is_dir() else None
     print(f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}; best of {args.repeat}, interleaved")
+    print(interpreter())
     targets: list[Target] = []
 
     corpus = corpus_benchmark(folder, args.repeat)

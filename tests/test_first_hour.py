@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -290,7 +292,6 @@ def test_exclude_skips_files_and_folders_when_walking(mixed: Path) -> None:
 
 
 def test_readme_install_works_from_a_clone_and_pins_this_version() -> None:
-    import subprocess
     import sys
 
     from jwflint import __version__
@@ -341,6 +342,42 @@ def test_make_demo_ignores_no_errors() -> None:
     assert recipe and not [line for line in recipe if line.lstrip("@").startswith("-")]
     # The steps whose exit code 1 is the point say so instead of failing the demo.
     assert sum("|| echo" in line for line in recipe if "jwflint lint" in line) == 2
+
+
+def _fake_python(folder: Path, probe_exit: int) -> Path:
+    """A ``python3.11`` that answers the Makefile's probe (ensurepip, libpython linked in) with ``probe_exit``."""
+    folder.mkdir()
+    python = folder / "python3.11"
+    python.write_text(f"#!/bin/sh\nexit {probe_exit}\n", encoding="utf-8")
+    python.chmod(0o755)
+    return python
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("make", "which", "echo")), reason="needs make, which and echo"
+)
+@pytest.mark.parametrize(
+    ("probes", "chosen"),
+    [((1, 0), 1), ((0, 1), 0), ((1, 1), None)],
+    ids=["skips-shared-libpython", "takes-first-good", "falls-back-to-name"],
+)
+def test_make_picks_a_python_with_libpython_linked_in(
+    tmp_path: Path, probes: tuple[int, int], chosen: int | None
+) -> None:
+    """The venv is made with the first python3.11 on PATH that passes the probe, else plain python3.11."""
+    from .conftest import REPO
+
+    fakes = [_fake_python(tmp_path / f"bin{index}", probe) for index, probe in enumerate(probes)]
+    # Only the fakes and `which` on PATH: the machine's own python3.11 must not be found.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("which", "echo"):
+        (tools / tool).symlink_to(shutil.which(tool) or tool)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHON", "MAKEFLAGS")}
+    env["PATH"] = os.pathsep.join([*(str(fake.parent) for fake in fakes), str(tools)])
+    make = shutil.which("make") or "make"
+    result = subprocess.run([make, "-s", "python"], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == (str(fakes[chosen]) if chosen is not None else "python3.11")
 
 
 # --- 11. -o into a folder that does not exist ---------------------------------------------------
