@@ -6,11 +6,12 @@ The baseline file is read before linting starts, so a broken one stops the run a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 from jwflint.lint import suppressions
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from jwflint.lint.engine import Engine, FileResult
 
 
-@dataclass
+@record
 class Accepted:
     """What a run accepted rather than reported: suppressed and baselined findings, and stale entries."""
 

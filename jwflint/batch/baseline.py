@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from jwflint.config.catalogue_file import read_json
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 
 VERSION = 1
 ENTRY_KEYS = ("workflow", "rule", "status", "transition", "permission", "subject", "count")
@@ -40,7 +41,7 @@ def _entry(k: Key, count: int) -> dict[str, object]:
     return entry
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Baseline:
     path: str
     entries: Counter[Key] = field(default_factory=Counter)

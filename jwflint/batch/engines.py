@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from jwflint.config.settings import Config, find_config, load_config, parse_size
 from jwflint.core.errors import ConfigError
+from jwflint.core.records import record
 from jwflint.lint.engine import Engine
 from jwflint.lint.rules import check_rule_references
 from jwflint.lint.suppressions import config_rules, reject_config_checks
 from jwflint.sources.files import glob_matches
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LintOptions:
     """The command line of a lint run that is not output: config, catalogue, rule selection, jobs."""
 

@@ -6,7 +6,7 @@ Shared by every command that lints (lint, fix, patch, render) so they agree on w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from jwflint.batch.acceptance import Acceptance, Accepted
 from jwflint.batch.engines import EngineCache, LintOptions
@@ -17,6 +17,7 @@ from jwflint.core import collector
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Finding, Severity
 from jwflint.core.outputs import Output, check_outputs
+from jwflint.core.records import record
 from jwflint.lint.engine import Engine, FileResult
 from jwflint.lint.rules import Rule
 from jwflint.lint.suppressions import config_rules
@@ -25,7 +26,7 @@ from jwflint.sources.registry import expand_paths
 _FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 
-@dataclass
+@record
 class LintRun:
     """A whole lint run: every file's result, the configurations used, and what was accepted."""
 

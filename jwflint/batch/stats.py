@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
+from jwflint.core.records import record
 from jwflint.core.text import printable
 from jwflint.core.vendors import VENDOR_KEYS, VENDOR_TITLES, vendor_of
 from jwflint.model.workflow import TRANSITION_KINDS, Workflow
@@ -23,7 +24,7 @@ def _zero_vendors() -> dict[str, int]:
     return dict.fromkeys(VENDOR_KEYS, 0)
 
 
-@dataclass
+@record
 class WorkflowStats:
     path: str
     workflow: str

@@ -7,13 +7,14 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file, shown
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import workflow_name
 from jwflint.sources.files import DEFAULT_MAX_BYTES, LARGEST_MAX_BYTES, glob_matches, size_text
@@ -53,7 +54,7 @@ BOT_PACK = "service-bot"
 SUPPRESSION_KEYS = ("workflow", "rule", "status", "transition", "permission", "subject", "reason")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     """An accepted finding, kept in config because Jira drops XML comments when it re-exports."""
 
@@ -74,7 +75,7 @@ class Suppression:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleRef:
     """A rule id (or pack name, where ``packs`` allows it) named in the config, checked once rules load."""
 
@@ -84,7 +85,7 @@ class RuleRef:
     packs: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """A .jwflint.yaml (or pyproject table) merged with the command line: which rules run, how, and on what."""
 

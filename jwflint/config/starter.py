@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import yaml
 
 from jwflint.core import jira
 from jwflint.core.errors import InputError, JwflintError
+from jwflint.core.records import record
 from jwflint.core.text import printable
 from jwflint.model.buckets import BUCKETS, Buckets
 from jwflint.model.catalogue import Catalogue
@@ -30,7 +31,7 @@ CONFIG_NAME = ".jwflint.yaml"
 MAX_USERS_LISTED = 4  # transitions named per screen comment; the rest are counted
 
 
-@dataclass
+@record
 class StatusEntry:
     status_id: str
     name: str
@@ -40,13 +41,13 @@ class StatusEntry:
     other_names: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class ScreenEntry:
     screen_id: int
     shown_by: dict[str, list[str]] = field(default_factory=dict)  # workflow name -> transition labels
 
 
-@dataclass
+@record
 class Inventory:
     """What the starter catalogue lists: statuses by Jira status id, screens by id, in first-seen order."""
 

@@ -9,7 +9,7 @@ writes into a Cloud update request is checked against this table instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from jwflint.core.records import record
 
 CONDITION = "condition"
 VALIDATOR = "validator"
@@ -17,7 +17,7 @@ ACTION = "action"  # a post-function
 SCREEN = "screen"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CloudRule:
     key: str
     kind: str

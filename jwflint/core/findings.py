@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from jwflint.core.records import record
 
 
 class Severity(enum.IntEnum):
@@ -29,7 +31,7 @@ class Severity(enum.IntEnum):
 # building one cost twice as much (0.23 against 0.13 s for the 50,000 findings of the largest
 # synthetic workflow). unsafe_hash gives it the hash frozen=True would (sort_findings and
 # baselines key on it).
-@dataclass(unsafe_hash=True)
+@record(unsafe_hash=True)
 class Finding:
     """One problem in one file.
 
@@ -86,7 +88,7 @@ class Finding:
         return MessageParts(headline, help_text, note)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MessageParts:
     """A finding's message split for display: the headline, the ``help:`` line (what to do) and the ``note:`` line."""
 

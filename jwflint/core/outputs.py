@@ -17,15 +17,16 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 
 STDOUT = "-"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Output:
     """A file a command writes, named as the user gave it, checked before anything is written."""
 
@@ -36,7 +37,7 @@ class Output:
     make_parents: bool = True
 
 
-@dataclass
+@record
 class OutputPlan:
     """The destinations that passed the check, and the folders to create before writing."""
 

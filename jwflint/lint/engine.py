@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from jwflint.config.settings import Config
 from jwflint.core import collector
 from jwflint.core.errors import ConfigError, InputError
 from jwflint.core.findings import Finding, Severity, sort_findings
+from jwflint.core.records import record
 from jwflint.lint.checks.base import SCHEMES, UNVERIFIED, LintContext, Problem, SchemeContext
 from jwflint.lint.checks.structure import INPUT, InputFailure
 from jwflint.lint.rules import Rule, bundled_pack_paths, load_pack
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from jwflint.model.permissions import PermissionScheme, SchemeSet
 
 
-@dataclass
+@record
 class FileResult:
     """What linting one file gave: its findings, and the workflows they were found in."""
 
@@ -98,7 +99,7 @@ def active_rules(all_rules: list[Rule], config: Config, profile: str | None = No
     return chosen
 
 
-@dataclass
+@record
 class Engine:
     """Lints files with one set of rules and one configuration."""
 

@@ -11,7 +11,7 @@ import os
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from jwflint.config.yaml_cache import read_yaml_file_cached
 from jwflint.config.yaml_source import LineDict, line_of, read_yaml_file
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.core.resources import rules_dir
 from jwflint.lint.checks import CHECKS
 from jwflint.lint.checks.base import Arg, Check, Problem
@@ -35,7 +36,7 @@ FIX_FIELDS = ("safe", "description")
 BUNDLED_PACKS = ("structure", "service-bot", "bot-account", "jira")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """A rule's automatic fix: whether `jwflint fix` applies it by default (safe) and what it does."""
 
@@ -43,7 +44,7 @@ class Fix:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """One rule of a pack: an id, a severity and docs over a check with its arguments and selector."""
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 from jwflint.config.settings import Config, find_config, load_config
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint import ruledocs
 from jwflint.lint.engine import load_rules
 from jwflint.lint.rules import Rule, unknown_rule
@@ -25,7 +25,7 @@ from jwflint.model.workflow import FORMATS
 WIDTH = 88
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleSet:
     """The loaded rules and the config that tuned them."""
 

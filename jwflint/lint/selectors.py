@@ -8,9 +8,10 @@ each value is a literal or a list (any of). Names compare case- and punctuation-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.lint.checks.base import STATUS, TRANSITION, WORKFLOW, LintContext
 from jwflint.model.buckets import BUCKETS, normalise_name
 from jwflint.model.workflow import TRANSITION_KINDS, Status, Transition
@@ -19,7 +20,7 @@ STATUS_FILTERS = ("name", "bucket", "status_id")
 TRANSITION_FILTERS = ("kind", "name", "from", "to", "from_bucket", "to_bucket")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Selector:
     """A rule's ``given``: a scope and the filters on it."""
 

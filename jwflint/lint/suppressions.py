@@ -14,12 +14,13 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import TYPE_CHECKING
 
 from jwflint.config.settings import Config, Suppression
 from jwflint.core.errors import ConfigError
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 from jwflint.core.resources import rules_dir
 from jwflint.lint.checks.config_checks import CONFIG, SuppressionUse
 from jwflint.lint.rules import Rule, load_pack
@@ -75,7 +76,7 @@ def matches(suppression: Suppression, finding: Finding) -> bool:
     )
 
 
-@dataclass
+@record
 class Outcome:
     """The findings config suppressions hid, and the suppressions that no longer match anything."""
 

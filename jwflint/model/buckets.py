@@ -10,10 +10,10 @@ assignment keeps its reason so findings can say which status was taken and why.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import INITIAL, Status, Transition, Workflow
 
@@ -167,7 +167,7 @@ _SYNONYM_RANK = {
 _NO_RANK: dict[str, int] = {}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assignment:
     """The bucket a status plays, and why jwflint thinks so."""
 

@@ -8,16 +8,17 @@ assumed, so a finding that relies on them says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from jwflint.core import jira
+from jwflint.core.records import record
 
 if TYPE_CHECKING:
     from jwflint.model.permissions import PermissionFacts
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Screen:
     """A screen of the Jira instance and the fields it shows."""
 
@@ -31,7 +32,7 @@ class Screen:
         return any(normalise_field(f) == wanted for f in self.fields)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StatusInfo:
     """What the catalogue says about one Jira status id: its name, the bucket it plays, its category."""
 
@@ -41,7 +42,7 @@ class StatusInfo:
     category: str | None = None  # Jira's status category: TODO, IN_PROGRESS or DONE
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BotIdentity:
     """Who the bot is on the instance: its group, project role, user, and what it is granted."""
 
@@ -130,7 +131,7 @@ def default_screens() -> dict[int, Screen]:
     }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Catalogue:
     """The admin's description of the target instance: statuses, screens, resolutions, the bot and its schemes."""
 

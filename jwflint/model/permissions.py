@@ -8,7 +8,9 @@ it came from a scheme document or from the catalogue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from jwflint.core.records import record
 
 # Holder types, as Jira writes them.
 ANYONE = "anyone"
@@ -31,7 +33,7 @@ USER_ACTOR = "atlassian-user-role-actor"
 GROUP_ACTOR = "atlassian-group-role-actor"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Holder:
     """Who a grant is to: ``type`` and its ``parameter``/``value`` (either may be missing)."""
 
@@ -63,7 +65,7 @@ class Holder:
         return f"{kind} {ident}" if ident else kind
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grant:
     permission: str
     holder: Holder
@@ -72,7 +74,7 @@ class Grant:
     column: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PermissionScheme:
     name: str
     id: str | None
@@ -88,7 +90,7 @@ class PermissionScheme:
         return f"{self.name!r} (id {self.id})" if self.id else repr(self.name)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemeProblem:
     """Something in a scheme that is not what Jira writes (a grant without a holder type, …)."""
 
@@ -99,7 +101,7 @@ class SchemeProblem:
     permission: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemeSet:
     """The permission schemes of one file (a scheme document, or the catalogue)."""
 
@@ -108,7 +110,7 @@ class SchemeSet:
     problems: tuple[SchemeProblem, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RoleActor:
     type: str  # USER_ACTOR or GROUP_ACTOR (others are kept and match nothing)
     account_id: str | None = None
@@ -116,7 +118,7 @@ class RoleActor:
     group_id: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProjectRole:
     """Who acts in one project role of one project."""
 
@@ -126,14 +128,14 @@ class ProjectRole:
     actors: tuple[RoleActor, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Project:
     key: str
     id: str | None = None
     permission_scheme: str | None = None  # the scheme's id
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PermissionFacts:
     """What the catalogue says about permissions: schemes, project roles, projects."""
 
@@ -147,7 +149,7 @@ class PermissionFacts:
         return {p.key for p in self.projects if scheme.id is not None and p.permission_scheme == scheme.id}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdicts:
     """How the holders of one permission relate to the bot."""
 

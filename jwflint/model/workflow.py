@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.core.text import printable
 
 # The node of the source a model object was read from; opaque to everything but its Document.
@@ -58,7 +59,7 @@ def parse_id(raw: str | None) -> int | None:
     return int(text) if digits.isascii() and digits.isdigit() else None
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False, slots=True)
 class Function:
     """A condition, validator or post-function: a class name and its args."""
 
@@ -76,7 +77,7 @@ class Function:
         return self.rule_key or jira.short_class(self.class_name)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ConditionGroup:
     """``<conditions type="AND|OR">``; OSWorkflow evaluates any type other than "AND" as OR."""
 
@@ -92,7 +93,7 @@ class ConditionGroup:
                 yield item
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False, slots=True)
 class Transition:
     """One transition (an OSWorkflow action): where it is offered, where it leads, and what runs on it."""
 
@@ -134,7 +135,7 @@ class Transition:
         ]
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False, slots=True)
 class Status:
     """A step of the workflow and the Jira status it maps to."""
 
@@ -156,7 +157,7 @@ class Status:
         return self.name or f"step {self.raw_id}"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class ModelProblem:
     """Structural breakage found while building the model; a rule turns it into a finding."""
 
@@ -167,7 +168,7 @@ class ModelProblem:
     transition: str | None = None
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Workflow:
     """One workflow read from its source: statuses and transitions in document order, and structural breakage."""
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.records import record
 
 if TYPE_CHECKING:
     from jwflint.batch.session import LintRun
@@ -30,7 +31,7 @@ FORMATTERS: dict[str, str] = {
 }
 
 
-@dataclass
+@record
 class Report:
     """What a formatter writes: the run's results and the findings the user sees, with the rules behind them."""
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from jwflint.config.settings import Config
 from jwflint.core.errors import JwflintError
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 from jwflint.lint import suppressions
 from jwflint.lint.checks.base import LintContext, Problem
 from jwflint.lint.checks.coverage import role_of
@@ -41,7 +42,7 @@ class VerificationError(JwflintError):
     """The patched output failed verification; nothing was written."""
 
 
-@dataclass
+@record
 class Outcome:
     path: str
     original: bytes

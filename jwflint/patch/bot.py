@@ -8,10 +8,11 @@ conditions the bot can meet (the same reading as the service-bot rules in jwflin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from jwflint.core import jira
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 from jwflint.lint.checks.base import LintContext
 from jwflint.lint.checks.bot import bots_among, evaluate, reopens_only, restricts_to_bot
 from jwflint.lint.checks.coverage import Role, entering, field_value, last_field_update, no_role_message, role_of
@@ -33,7 +34,7 @@ BASE_NAMES = {RESOLVED: "Resolve", IN_PROGRESS: "Start Progress", REOPENED: "Reo
 EVENTS = {RESOLVED: jira.EVENT_RESOLVED, IN_PROGRESS: jira.EVENT_WORK_STARTED, REOPENED: jira.EVENT_REOPENED}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BotOptions:
     group: str | None = None
     role: str | None = None  # project role id
@@ -125,7 +126,7 @@ def _name_key(name: str) -> str:
     return name.strip().casefold()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlannedTransition:
     bucket: str
     spec: ActionSpec
@@ -154,7 +155,7 @@ class PlannedTransition:
         return lines
 
 
-@dataclass
+@record
 class BotPlan:
     transitions: list[PlannedTransition]
     manual: list[ManualStep]
@@ -192,7 +193,7 @@ def bot_candidates(ctx: LintContext, steps: frozenset[int], role: Role | None = 
     return bots_among(entries, ctx.catalogue.bot)[0]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     """Whether the bot already has a way into a bucket, judged by every service-bot rule."""
 
@@ -207,7 +208,7 @@ class Judgement:
         return f"{title}: {label} does not serve the bot ({'; '.join(reasons)}): added a dedicated bot transition"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Remedies:
     """What a new bot transition would do better: shortcomings it would share do not count."""
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from jwflint.core.errors import InputError
+from jwflint.core.records import record
 from jwflint.lint.engine import Engine
 from jwflint.patch import apply
 from jwflint.patch.apply import Outcome
@@ -24,7 +24,7 @@ from jwflint.sources import jwb_bundle, registry
 from jwflint.sources.jwb_bundle import WORKFLOW_ENTRY
 
 
-@dataclass
+@record
 class BundleOutcome(Outcome):
     xml_original: bytes = b""
     xml_patched: bytes = b""

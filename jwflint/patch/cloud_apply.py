@@ -8,11 +8,12 @@ its output, and the ``WorkflowUpdateRequest`` for the changed workflows is built
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from jwflint.core.errors import InputError, JwflintError
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 from jwflint.core.shapes import items
 from jwflint.lint.engine import Engine
 from jwflint.model.workflow import Workflow
@@ -26,20 +27,20 @@ from jwflint.sources.json_document import JSONSyntax
 from jwflint.sources.json_document import parse as parse_json
 
 
-@dataclass
+@record
 class CloudOutcome(Outcome):
     # The WorkflowUpdateRequest body for the workflows the patch changed; None when none changed.
     update_request: dict[str, Any] | None = None
 
 
-@dataclass
+@record
 class ModelSource:
     """What bot.plan reads of a source: its workflow model."""
 
     workflow: Workflow
 
 
-@dataclass
+@record
 class _Planned:
     workflow: Workflow
     entry: dict[str, Any]

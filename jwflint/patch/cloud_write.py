@@ -16,11 +16,11 @@ transitions, keeping only the fields that request schema names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from jwflint.core import cloud_rules, jira
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 from jwflint.core.shapes import items
 from jwflint.model.catalogue import BotIdentity
 from jwflint.model.workflow import Status
@@ -33,7 +33,7 @@ RESTRICT_FROM_ALL = "system:restrict-from-all-users"
 GLOBAL = "GLOBAL"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CloudRestriction:
     """Who may run the bot's transitions on Cloud: ids, as the new API's conditions take them."""
 

@@ -8,11 +8,12 @@ bot's global transitions share one <global-actions>) are made in one splice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from lxml import etree
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.lint.checks.base import LintContext, Problem
 from jwflint.lint.checks.coverage import last_field_update
 from jwflint.lint.rules import Rule
@@ -24,7 +25,7 @@ from jwflint.patch.source import Source
 from jwflint.patch.splice import Edit, line_indent
 
 
-@dataclass
+@record
 class FixRequest:
     source: Source
     ctx: LintContext
@@ -33,7 +34,7 @@ class FixRequest:
     bot: bot.BotOptions
 
 
-@dataclass
+@record
 class FixOutput:
     edits: list[Edit] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)

@@ -8,10 +8,11 @@ the change onto Cloud, which imports no XML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import PurePath
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 from jwflint.lint.engine import Engine
 from jwflint.model.workflow import workflow_name, workflow_stem
 from jwflint.patch import apply, cloud_origin
@@ -25,7 +26,7 @@ BUNDLE = "jwb"
 PATCHED_SUFFIXES = {".json": ".patched.json", ".jwb": ".patched.jwb"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CloudOptions:
     api_only: bool = False  # --api-only: system:restrict-from-all-users restrictMode=users
     update_request: str | None = None  # --update-request FILE

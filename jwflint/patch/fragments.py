@@ -6,15 +6,14 @@ by Jinja; nothing else in the package writes XML markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jwflint.core import jira
+from jwflint.core.records import record
 
 # Arg order as Jira's own exports write each of these (jira-xml-format.md §1.4: never keyed on,
 # but kept so a re-export does not reorder what jwflint wrote).
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FunctionSpec:
     class_name: str
     args: tuple[tuple[str, str], ...]
@@ -29,7 +28,7 @@ class FunctionSpec:
         return " ".join([jira.short_class(self.class_name), *shown])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConditionSpec:
     class_name: str
     args: tuple[tuple[str, str], ...]
@@ -40,7 +39,7 @@ class ConditionSpec:
         return " ".join([jira.short_class(self.class_name), *shown])
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GroupSpec:
     """``<conditions>``; operator None writes an untyped group around a single condition, as Jira does."""
 
@@ -59,7 +58,7 @@ class GroupSpec:
         return f" {self.operator or 'AND'} ".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ActionSpec:
     id: int
     name: str

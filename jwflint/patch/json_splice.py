@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 from jwflint.patch.splice import Edit, line_start
 from jwflint.sources.json_document import UTF8_BOM
 
@@ -23,7 +23,7 @@ _TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]', re.S)
 _WHITESPACE = b" \t\r\n"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JsonStyle:
     unit: str | None  # one level of indentation; None for a document on one line
     item_separator: str

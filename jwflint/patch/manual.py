@@ -9,16 +9,16 @@ Paths are Jira Cloud's ``/rest/api/3``; Data Center has the same resources under
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from jwflint.core.records import record
 from jwflint.model.buckets import BUCKET_TITLES
 from jwflint.model.catalogue import Screen
 
 API = "/rest/api/3"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RestCall:
     method: str
     path: str
@@ -32,7 +32,7 @@ class RestCall:
         return line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ManualStep:
     text: str  # what to do and why, one paragraph
     calls: tuple[RestCall, ...] = ()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from jwflint.core.errors import JwflintError
 from jwflint.core.files import write_atomic
 from jwflint.core.outputs import Output, check_outputs
+from jwflint.core.records import record
 from jwflint.core.text import printable
 from jwflint.patch.apply import Outcome
 from jwflint.patch.formats import patched_name
@@ -18,7 +18,7 @@ from jwflint.patch.manual import ManualStep, render_rest, render_text
 from jwflint.sources.files import STDIN_NAME
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Destination:
     diff: bool = False
     output: str | None = None

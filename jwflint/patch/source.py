@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from functools import cached_property
 
 from jwflint.core.collector import paused as gc_paused
 from jwflint.core.errors import InputError
+from jwflint.core.records import record
 from jwflint.model.workflow import Transition, Workflow
 from jwflint.patch.splice import ByteIndex, Layout, Splicer
 from jwflint.sources import osworkflow_xml
@@ -18,7 +18,7 @@ class NotAWorkflow(InputError):
     """Well-formed XML whose root is not <workflow>."""
 
 
-@dataclass
+@record
 class Source:
     path: str
     data: bytes

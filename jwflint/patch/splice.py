@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from lxml import etree
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """Byte offsets of one element in the original data."""
 
@@ -28,7 +28,7 @@ class Span:
     empty: bool  # written as <tag/>
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """Replace ``data[start:end]`` with ``text``; an insertion has start == end."""
 
@@ -127,7 +127,7 @@ class ByteIndex:
         return self._scan.span(index)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layout:
     """How the file writes lines: its newline, one level of indentation, and whether it is one line."""
 

@@ -8,9 +8,10 @@ everything else (all screens, since no workflow says which ones matter).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from jwflint.core.records import record
 from jwflint.core.shapes import items, mapping
 from jwflint.remote.client import JiraClient, SiteRefused
 from jwflint.remote.progress import progress
@@ -20,14 +21,14 @@ from jwflint.remote.site import CLOUD, RemoteError
 CATEGORY_BY_KEY = {"new": "TODO", "indeterminate": "IN_PROGRESS", "done": "DONE"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Selection:
     projects: tuple[str, ...] = ()  # project keys; empty = every project the account can browse
     workflows: tuple[str, ...] = ()  # workflow names; empty = the projects' workflows, or all
     bot: str | None = None  # e-mail address or account id (user key on Data Center)
 
 
-@dataclass
+@record
 class Snapshot:
     deployment: str
     workflows: list[dict[str, Any]] = field(default_factory=list)

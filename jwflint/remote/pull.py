@@ -16,10 +16,10 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 from jwflint.remote import documents
 from jwflint.remote.client import JiraClient
 from jwflint.remote.fetch import Selection, Snapshot, fetch
@@ -30,7 +30,7 @@ WORKFLOWS = "workflows"
 MANIFEST = ".jwflint-pull.json"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PullResult:
     site: Site
     out: Path

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from jwflint.config.catalogue_file import read_json
 from jwflint.config.yaml_source import line_of
 from jwflint.core.errors import InputError
+from jwflint.core.records import record
 from jwflint.core.shapes import items, mapping
 from jwflint.remote.client import JiraClient, SiteRefused
 from jwflint.remote.site import CLOUD, RemoteError, Site
@@ -29,7 +30,7 @@ DATA_CENTER_APPLY = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     level: str  # ERROR or WARNING
     code: str
@@ -38,7 +39,7 @@ class Problem:
     subject: str  # what the problem concerns, e.g. transition "Resolve" (31) in workflow "IT"
 
 
-@dataclass
+@record
 class PushResult:
     problems: list[Problem] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)  # one line per applied workflow or status

@@ -9,10 +9,11 @@ never show them: their ``repr`` names the kind of credential, not its value.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from jwflint.core.errors import JwflintError
+from jwflint.core.records import record
 
 CLOUD = "cloud"
 DATA_CENTER = "data-center"
@@ -22,7 +23,7 @@ class RemoteError(JwflintError):
     """A Jira site could not be reached, refused a call, or answered something unusable."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Site:
     url: str  # base URL without a trailing slash
     kind: str  # CLOUD or DATA_CENTER, from the credentials given

@@ -6,12 +6,11 @@ blue "In Progress", green "Done" (resolved); a status in no bucket is neutral gr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from jwflint.core.records import record
 from jwflint.model.buckets import IN_PROGRESS, NEW, REOPENED, RESOLVED, WAITING
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Swatch:
     fill: str
     border: str

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePath
 
 from jwflint import __version__
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.records import record
 from jwflint.core.text import printable
 from jwflint.model.buckets import Buckets
 from jwflint.model.workflow import Workflow
@@ -27,7 +28,7 @@ TEMPLATE = "report/report.html.j2"
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ManualItem:
     """A step the XML cannot express (from the patch generator): what to do, then its REST calls."""
 
@@ -35,7 +36,7 @@ class ManualItem:
     calls: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class PatchView:
     """What a patch changed: the unified diff of the XML, the pictures before and after (laid out
     alike), and the manual steps Jira still needs."""
@@ -56,7 +57,7 @@ class PatchView:
         return result
 
 
-@dataclass
+@record
 class WorkflowView:
     path: str
     name: str

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from jwflint.core import jira
 from jwflint.core.findings import Finding, Severity
+from jwflint.core.records import record
 from jwflint.model.buckets import BUCKET_TITLES, BUCKETS, Buckets
 from jwflint.model.workflow import COMMON, GLOBAL, INITIAL, Status, Transition, Workflow
 from jwflint.render import palette
@@ -46,7 +47,7 @@ MISSING_GLOBAL_PREFIX = "any-to-"
 Endpoint = int | str  # a step id, or START / ANY
 
 
-@dataclass
+@record
 class Node:
     id: str
     label: str
@@ -68,7 +69,7 @@ class Node:
         return [self.title or self.label, *self.notes]
 
 
-@dataclass
+@record
 class Edge:
     id: str
     source: str
@@ -104,7 +105,7 @@ class Edge:
         return [head, *self.notes]
 
 
-@dataclass
+@record
 class Scene:
     name: str
     nodes: list[Node]
@@ -132,7 +133,7 @@ def step_key(step_id: int) -> str:
     return str(step_id) if step_id >= 0 else f"n{-step_id}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Route:
     """One drawn arrow of a transition: a transition may have several (common ones, one per source)."""
 

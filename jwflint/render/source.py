@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jwflint.batch.engines import EngineCache, LintOptions
 from jwflint.core.errors import InputError
 from jwflint.core.findings import Finding
+from jwflint.core.records import record
 from jwflint.lint import suppressions
 from jwflint.lint.engine import FileResult
 from jwflint.model.buckets import Buckets
@@ -14,7 +13,7 @@ from jwflint.model.catalogue import Catalogue
 from jwflint.model.workflow import Workflow
 
 
-@dataclass
+@record
 class Loaded:
     path: str
     workflow: Workflow

@@ -34,10 +34,10 @@ The JSON objects are plain dicts (``JsonObject``): copy them before changing any
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from jwflint.core import jira, shapes
+from jwflint.core.records import record
 from jwflint.model.workflow import (
     COMMON,
     GLOBAL,
@@ -56,7 +56,7 @@ from jwflint.sources.json_document import JsonDocument
 WORKFLOW_LISTS = ("workflows", "values")  # bulk get, search page
 
 
-@dataclass
+@record
 class WorkflowView:
     """One workflow of a JSON document: the document's bytes and positions, rooted at the workflow."""
 

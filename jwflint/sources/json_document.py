@@ -16,8 +16,10 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from jwflint.core.records import record
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # Real workflow documents nest about ten levels (response > workflow > transition > condition
@@ -53,7 +55,7 @@ class JsonObject(dict):  # type: ignore[type-arg]
     __hash__ = object.__hash__  # type: ignore[assignment]
 
 
-@dataclass
+@record
 class JsonDocument:
     """A parsed JSON file: the original bytes, the tree, and where each object starts.
 

@@ -10,10 +10,10 @@ The sizes the zip directory declares are not trusted: reads stop one byte past t
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.sources.files import DEFAULT_MAX_BYTES, size_text
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class BundleError(Exception):
     """The bundle cannot be read: not a zip, no workflow.xml, over a cap, or a broken entry."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BundleStatus:
     """One entry of statuses.json: a custom status's id, name and category (None if unknown)."""
 
@@ -39,7 +39,7 @@ class BundleStatus:
     category: str | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bundle:
     workflow_xml: bytes
     statuses: list[BundleStatus]

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from jwflint.core.records import record
 from jwflint.model.workflow import FORMAT_CLOUD, FORMAT_JWB, FORMAT_XML, Workflow
 from jwflint.sources import osworkflow_xml, permission_scheme
 from jwflint.sources.files import DEFAULT_MAX_BYTES
@@ -49,7 +49,7 @@ class NotAWorkflow(SourceError):
         super().__init__("not-a-workflow", message, line, column)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reader:
     """One kind of input.
 

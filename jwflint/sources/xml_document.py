@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from lxml import etree
 
+from jwflint.core.records import record
 from jwflint.sources.files import DEFAULT_MAX_BYTES, read_bytes
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -47,7 +48,7 @@ class XMLSyntax(Exception):
         self.rule = rule
 
 
-@dataclass
+@record
 class Document:
     """A parsed file: the original bytes, the tree, and how to find positions in the bytes."""
 

@@ -9,13 +9,14 @@ and position onto them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from lxml import etree
 
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.model.buckets import Buckets
 from jwflint.model.catalogue import Catalogue
 from jwflint.model.graph import WorkflowGraph, graph_of
@@ -30,7 +31,7 @@ UNVERIFIED = "unverified"
 SCOPES = (WORKFLOW, STATUS, TRANSITION, SCHEMES, UNVERIFIED)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unverified:
     """What a rule needed to know about a screen the catalogue does not describe: whether it shows
     ``fields`` ("Assignee", "Resolution"). One rule reports every such screen once per workflow."""
@@ -39,7 +40,7 @@ class Unverified:
     fields: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Arg:
     """One argument of a check: a type name, whether it is required, a default and choices."""
 
@@ -50,7 +51,7 @@ class Arg:
     help: str = ""
 
 
-@dataclass
+@record
 class Problem:
     """What a check found; ``values`` feed a rule's message template.
 
@@ -112,7 +113,7 @@ def first_line(element: Any) -> float:
     return float("inf") if line is None else line
 
 
-@dataclass
+@record
 class LintContext:
     """Everything a check may look at for one workflow. Derived views are built once, on demand."""
 
@@ -130,7 +131,7 @@ class LintContext:
         return graph_of(self.workflow)
 
 
-@dataclass
+@record
 class SchemeContext:
     """What a check over permission schemes may look at: the catalogue (the bot, project roles)."""
 
@@ -141,7 +142,7 @@ class SchemeContext:
 CheckFunction = Callable[[Any, dict[str, Any], LintContext], Iterable[Problem]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """A named check of the vocabulary: the function a rule runs, its scope, its arguments and its message values."""
 

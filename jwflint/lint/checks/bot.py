@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import PurePath
 from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
 from jwflint.lint.checks.coverage import (
     Role,
@@ -56,7 +57,7 @@ def normalise_permission(text: str) -> str:
     return text.strip().upper()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BotTransitions:
     """The transitions the bot would take into a role: those restricted to it, else the global ones."""
 
@@ -207,7 +208,7 @@ def scheme_verdict(function: Function, ctx: LintContext) -> tuple[bool, str] | N
     return False, f"it needs permission {key}, which permission scheme {where} does not grant the bot"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evaluation:
     """Whether the bot can pass a transition's conditions, and what stands in the way."""
 

@@ -7,16 +7,16 @@ loop never selects them; jwflint.lint.suppressions runs them with what the whole
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from jwflint.config.settings import Suppression
+from jwflint.core.records import record
 from jwflint.lint.checks.base import Check, Problem
 
 CONFIG = "config"
 
 
-@dataclass
+@record
 class SuppressionUse:
     """What one suppression matched over a run: workflows it applied to, and findings it hid."""
 

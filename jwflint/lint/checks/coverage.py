@@ -8,13 +8,14 @@ are worked out once per workflow and shared by these checks and the bot's (see `
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from lxml import etree
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem, unverified_problem
 from jwflint.model.buckets import (
     BUCKET_TITLES,
@@ -39,7 +40,7 @@ MAX_CANDIDATES = 5
 FIELD_TITLES = {"assignee": "Assignee", "resolution": "Resolution"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Role:
     """The statuses playing one bucket's role, and the bucket they came from when it fell back."""
 
@@ -60,7 +61,7 @@ class Role:
         return f"{self.title} ({names})"
 
 
-@dataclass
+@record
 class _Shared:
     """Per-workflow facts several rules ask for (any-to-*, resolve-*, bot-*), each worked out once.
 
@@ -318,7 +319,7 @@ def any_status_to_bucket(workflow: Any, args: dict[str, Any], ctx: LintContext) 
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Subject:
     """One transition into a role, as findings name it, with the notes on how its target was chosen."""
 

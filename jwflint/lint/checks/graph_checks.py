@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint.checks.base import TRANSITION, WORKFLOW, Check, LintContext, Problem, unverified_problem
 from jwflint.lint.checks.conditions import restricts
 from jwflint.lint.checks.coverage import field_title, guess_notes, notes_text
@@ -185,7 +186,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-@dataclass
+@record
 class _Globals:
     """The global transitions sharing one name, and enough of their targets to answer 'offered here?'."""
 

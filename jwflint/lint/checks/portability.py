@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from jwflint.core import jira
+from jwflint.core.records import record
 from jwflint.lint.checks.base import WORKFLOW, Check, LintContext, Problem, first_line
 from jwflint.lint.checks.coverage import listed
 from jwflint.lint.checks.hygiene import transition_functions
@@ -183,7 +184,7 @@ def _status_references(status: Status) -> References | None:
 _ADVICE = "create or map {} on the target instance before importing the workflow elsewhere"
 
 
-@dataclass
+@record
 class _Gathered:
     """One kind of reference across a workflow: the values, where they are used (both in first-seen
     order, dicts as ordered sets) and the first use in the file, which the finding points at."""

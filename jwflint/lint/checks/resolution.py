@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 from jwflint.core import jira
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint.checks.base import TRANSITION, Check, LintContext, Problem, unverified_problem
 from jwflint.lint.checks.coverage import describe_screen, field_title, guess_notes, notes_text, quote_list
 from jwflint.model.buckets import BUCKET_TITLES, RESOLVED
@@ -60,7 +61,7 @@ def how_it_sets_resolution(transition: Transition, catalogue: Catalogue) -> str 
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Facts:
     """What one transition does to the resolution, worked out once."""
 
@@ -69,7 +70,7 @@ class _Facts:
     unknown_screen: int | None  # its screen, when the catalogue does not describe it
 
 
-@dataclass
+@record
 class ResolutionView:
     """Which statuses hold a resolution, and which of those issues really enter with one."""
 

@@ -11,9 +11,9 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
 
 from jwflint.core import jira, vendors
+from jwflint.core.records import record
 from jwflint.model.workflow import Function
 
 # List args of the apps' user and group conditions, and the separator each writes between names:
@@ -51,7 +51,7 @@ def decoded(value: str) -> str:
         return value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Principals:
     """Who an app condition names."""
 

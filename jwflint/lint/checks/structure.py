@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from jwflint.core.records import record
 from jwflint.lint.checks.base import WORKFLOW, Arg, Check, LintContext, Problem
 
 INPUT = "input"
@@ -28,7 +28,7 @@ MODEL_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InputFailure:
     """A file that could not be turned into a workflow model."""
 

@@ -11,10 +11,11 @@ and the rules that asked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from jwflint.core.findings import Severity
+from jwflint.core.records import record
 from jwflint.lint.checks.base import UNVERIFIED, Check, LintContext, Problem, first_line
 from jwflint.lint.checks.coverage import listed
 from jwflint.model.workflow import Transition
@@ -23,7 +24,7 @@ from jwflint.model.workflow import Transition
 _LISTED = 4
 
 
-@dataclass
+@record
 class _Asked:
     """What the rules asked about one screen; dicts as ordered sets."""
 
