@@ -72,8 +72,10 @@ def time_best_interleaved(functions: dict[str, object], repeat: int) -> dict[str
     can shift by half (memory reclaim, the other core's load), and a ratio of two timings is only
     fair when both saw the same conditions."""
     best = {name: float("inf") for name in functions}
-    for _ in range(repeat):
-        for name, function in functions.items():
+    for round_number in range(repeat):
+        # Every other round in reverse, so that no function always runs right after another.
+        order = list(functions.items())
+        for name, function in order if round_number % 2 == 0 else reversed(order):
             start = time.perf_counter()
             function()  # type: ignore[operator]
             best[name] = min(best[name], time.perf_counter() - start)
