@@ -44,6 +44,12 @@ BUILTINS = (
 )
 
 
+# Rounds of the quick timings per --repeat: the in-process target's pair (~55 ms a round), the cold
+# starts and the small batch (a quarter of a second each). Their ratios are the ones a busy moment
+# tips over, and more rounds give each side more chances at a quiet one.
+QUICK_ROUNDS = 3
+
+
 def interpreter() -> str:
     """Which Python runs the bench, and whether it runs from a shared libpython.
 
@@ -129,7 +135,7 @@ def corpus_benchmark(folder: Path, repeat: int) -> dict[str, float]:
     # breakdown's workloads (a proxy for every element, a model kept alive) left the CPU caches and
     # the heap to the lint's disadvantage, ~20% of its time. The breakdown is timed after, against
     # its own parses.
-    best = time_best_interleaved({"parse": parse_all, "lint": lint_all}, repeat)
+    best = time_best_interleaved({"parse": parse_all, "lint": lint_all}, QUICK_ROUNDS * repeat)
     parse_time, lint_time = best["parse"], best["lint"]
     breakdown = time_best_interleaved(
         {"parse": parse_all, "model": model_all, "visit": visit_all, "xpath": xpath_all}, repeat
@@ -199,11 +205,6 @@ for path in sorted(Path(sys.argv[1]).rglob("*.xml")):
     except etree.XMLSyntaxError:
         pass
 """
-
-
-# Rounds of the quick commands (cold starts, the small batch) per round of the bulk ones: each
-# takes a quarter of a second, and the ratios between them are the ones a busy moment tips over.
-QUICK_ROUNDS = 3
 
 
 def process_benchmark(sample: Path, small: Path, bulk: Path | None, repeat: int) -> dict[str, float]:
