@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Compiled on the first name that needs it (re caches it): the surrogate range takes ~0.5 ms to
+# compile, which every command would pay at start for ASCII names.
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -26,4 +28,4 @@ def printable(text: str) -> str:
     """``text`` with each undecodable byte (a lone surrogate) written as ``\\xNN``."""
     if text.isascii():
         return text
-    return _SURROGATE.sub(_escaped, text)
+    return re.sub(_SURROGATE, _escaped, text)
