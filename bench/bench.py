@@ -78,9 +78,9 @@ def time_best_interleaved(functions: dict[str, object], repeat: int) -> dict[str
     can shift by half (memory reclaim, the other core's load), and a ratio of two timings is only
     fair when both saw the same conditions."""
     best = {name: float("inf") for name in functions}
+    order = list(functions.items())
     for round_number in range(repeat):
         # Every other round in reverse, so that no function always runs right after another.
-        order = list(functions.items())
         for name, function in order if round_number % 2 == 0 else reversed(order):
             start = time.perf_counter()
             function()  # type: ignore[operator]
@@ -218,21 +218,20 @@ def process_benchmark(sample: Path, small: Path, bulk: Path | None, repeat: int)
             "render_one": [*jwflint, "render", str(sample), "-o", str(Path(out) / "one.svg")],
             "small_serial": [*jwflint, "lint", "--fail-on", "never", "-j", "1", str(small)],
             "small_auto": [*jwflint, "lint", "--fail-on", "never", "-j", "auto", str(small)],
-            # The serial command once more: how far two timings of one command come out apart.
-            "small_serial_again": [*jwflint, "lint", "--fail-on", "never", "-j", "1", str(small)],
         }
+        # The serial command once more: how far two timings of one command come out apart.
+        quick["small_serial_again"] = quick["small_serial"]
         times = best_processes(quick, QUICK_ROUNDS * repeat)
-        commands: dict[str, list[str]] = {}
         if bulk is not None:
-            commands.update(
-                bulk_parse=[sys.executable, "-c", _PARSE_FOLDER, str(bulk)],
+            batches = {
+                "bulk_parse": [sys.executable, "-c", _PARSE_FOLDER, str(bulk)],
                 # As a user runs it: the default is -j auto.
-                bulk_default=[*jwflint, "lint", "--fail-on", "never", str(bulk)],
-                bulk_serial=[*jwflint, "lint", "--fail-on", "never", "-j", "1", str(bulk)],
-                bulk_j2=[*jwflint, "lint", "--fail-on", "never", "-j", "2", str(bulk)],
-                bulk_auto=[*jwflint, "lint", "--fail-on", "never", "-j", "auto", str(bulk)],
-            )
-            times.update(best_processes(commands, repeat))
+                "bulk_default": [*jwflint, "lint", "--fail-on", "never", str(bulk)],
+                "bulk_serial": [*jwflint, "lint", "--fail-on", "never", "-j", "1", str(bulk)],
+                "bulk_j2": [*jwflint, "lint", "--fail-on", "never", "-j", "2", str(bulk)],
+                "bulk_auto": [*jwflint, "lint", "--fail-on", "never", "-j", "auto", str(bulk)],
+            }
+            times.update(best_processes(batches, repeat))
         return times
 
 
